@@ -1,0 +1,24 @@
+#pragma once
+// HTTP content codings (RFC 9110 §8.4): gzip and deflate, with a hard cap on the decoded
+// size so that a small compressed body cannot expand without bound (decompression bomb).
+#include <harvest/error.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace harvest::http {
+
+enum class content_coding { identity, gzip, deflate };
+
+// Parses a Content-Encoding value; false when the coding is not one we can decode.
+bool parse_content_coding(std::string_view header, content_coding& out) noexcept;
+
+// Compresses `in` as a gzip member (what a server sends with `Content-Encoding: gzip`).
+std::string gzip_compress(std::string_view in);
+
+// Decodes `in` into `out`; fails with errc::body_too_large as soon as the decoded size
+// would pass `limit`, without decoding further.
+std::error_code decode_body(content_coding coding, std::string_view in, std::size_t limit, std::string& out);
+
+} // namespace harvest::http

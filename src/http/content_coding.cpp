@@ -1,0 +1,97 @@
+#include <harvest/http/content_coding.hpp>
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <stdexcept>
+
+namespace harvest::http {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    return std::ranges::equal(a, b, [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+// zlib's window-bits: 16+ selects a gzip wrapper, 32+ lets inflate detect zlib or gzip.
+constexpr int gzip_window_bits = 16 + MAX_WBITS;
+constexpr int auto_window_bits = 32 + MAX_WBITS;
+
+constexpr int raw_deflate_window_bits = -MAX_WBITS;
+
+// Inflates all of `in`, stopping as soon as the output would pass `limit`.
+std::error_code inflate_all(int window_bits, std::string_view in, std::size_t limit, std::string& out) {
+    out.clear();
+    z_stream zs{};
+    if (inflateInit2(&zs, window_bits) != Z_OK) return errc::bad_content_coding;
+    std::array<char, 64 * 1024> chunk{};
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    zs.avail_in = static_cast<uInt>(in.size());
+    std::error_code ec;
+    for (int rc = Z_OK; rc != Z_STREAM_END;) {
+        zs.next_out = reinterpret_cast<Bytef*>(chunk.data());
+        zs.avail_out = static_cast<uInt>(chunk.size());
+        rc = inflate(&zs, Z_NO_FLUSH);
+        if (rc != Z_OK && rc != Z_STREAM_END) { ec = errc::bad_content_coding; break; }
+        const std::size_t produced = chunk.size() - zs.avail_out;
+        if (out.size() + produced > limit) { ec = errc::body_too_large; break; }
+        out.append(chunk.data(), produced);
+        // No progress and no input left before the end marker: the stream was truncated.
+        if (rc == Z_OK && produced == 0 && zs.avail_in == 0) { ec = errc::bad_content_coding; break; }
+    }
+    inflateEnd(&zs);
+    return ec;
+}
+
+} // namespace
+
+bool parse_content_coding(std::string_view header, content_coding& out) noexcept {
+    const auto v = trim(header);
+    if (v.empty() || iequals(v, "identity")) { out = content_coding::identity; return true; }
+    if (iequals(v, "gzip") || iequals(v, "x-gzip")) { out = content_coding::gzip; return true; }
+    if (iequals(v, "deflate")) { out = content_coding::deflate; return true; }
+    return false;
+}
+
+std::string gzip_compress(std::string_view in) {
+    z_stream zs{};
+    if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, gzip_window_bits, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        throw std::runtime_error("gzip_compress: deflateInit2 failed");
+    std::string out(deflateBound(&zs, static_cast<uLong>(in.size())) + 32, '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    zs.avail_in = static_cast<uInt>(in.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    const int rc = deflate(&zs, Z_FINISH);
+    out.resize(zs.total_out);
+    deflateEnd(&zs);
+    if (rc != Z_STREAM_END) throw std::runtime_error("gzip_compress: deflate did not finish");
+    return out;
+}
+
+std::error_code decode_body(content_coding coding, std::string_view in, std::size_t limit, std::string& out) {
+    out.clear();
+    if (coding == content_coding::identity) {
+        if (in.size() > limit) return errc::body_too_large;
+        out.assign(in);
+        return {};
+    }
+    // "deflate" in HTTP means a zlib stream, but some servers send raw deflate; auto-detection
+    // covers zlib and gzip, and raw deflate is tried next, as browsers and curl do.
+    auto ec = inflate_all(auto_window_bits, in, limit, out);
+    if (ec == errc::bad_content_coding && coding == content_coding::deflate && out.empty())
+        ec = inflate_all(raw_deflate_window_bits, in, limit, out);
+    if (ec) out.clear();
+    return ec;
+}
+
+} // namespace harvest::http

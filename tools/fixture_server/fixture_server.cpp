@@ -1,0 +1,342 @@
+#include "fixture_server.hpp"
+
+#include <harvest/export/json_writer.hpp>
+#include <harvest/http/content_coding.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/span_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/url/parse.hpp>
+
+#include <stdexcept>
+
+namespace harvest::fixture {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+using exporting::json_writer;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto idle_timeout = std::chrono::seconds(60);
+constexpr auto io_timeout = std::chrono::seconds(30);
+constexpr std::size_t request_body_limit = 1024 * 1024;
+constexpr std::size_t log_capacity = 100'000;
+constexpr std::size_t gzip_cache_capacity = 256;
+
+std::uint64_t fnv1a(std::string_view s) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    return h;
+}
+
+std::shared_ptr<const std::string> text(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
+
+template <class Stream> constexpr bool is_tls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+// Abortive close: the peer sees ECONNRESET rather than an orderly end of stream.
+template <class Stream> void reset(Stream& stream) {
+    auto& socket = beast::get_lowest_layer(stream).socket();
+    boost::system::error_code ec;
+    socket.set_option(asio::socket_base::linger(true, 0), ec);
+    socket.close(ec);
+}
+
+template <class Stream> void orderly_close(Stream& stream) {
+    auto& socket = beast::get_lowest_layer(stream).socket();
+    boost::system::error_code ec;
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    socket.close(ec);
+}
+
+} // namespace
+
+std::string_view to_string(fault_kind k) noexcept {
+    switch (k) {
+    case fault_kind::http_500: return "500";
+    case fault_kind::http_503: return "503";
+    case fault_kind::reset_before: return "reset";
+    case fault_kind::reset_mid: return "reset-mid";
+    case fault_kind::truncate: return "truncate";
+    case fault_kind::malformed: return "malformed";
+    case fault_kind::stall: return "stall";
+    }
+    return "?";
+}
+
+const std::vector<fault_kind>& all_fault_kinds() {
+    static const std::vector<fault_kind> all{fault_kind::http_500,  fault_kind::http_503, fault_kind::reset_before,
+                                             fault_kind::reset_mid, fault_kind::truncate, fault_kind::malformed,
+                                             fault_kind::stall};
+    return all;
+}
+
+std::optional<fault_kind> parse_fault_kind(std::string_view name) noexcept {
+    for (auto k : all_fault_kinds())
+        if (to_string(k) == name) return k;
+    return std::nullopt;
+}
+
+fixture_server::fixture_server(asio::io_context& ioc, const fixture_catalog& catalog, fixture_options options)
+    : ioc_(ioc), catalog_(catalog), options_(std::move(options)), acceptor_(ioc), rng_(options_.seed) {
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(options_.address, ec);
+    if (ec) throw std::runtime_error("fixture-server: --address: not an IP address: " + options_.address);
+    const tcp::endpoint endpoint(address, options_.port);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint, ec);
+    if (ec)
+        throw std::runtime_error("fixture-server: cannot listen on " + options_.address + ":" +
+                                 std::to_string(options_.port) + ": " + ec.message());
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+    port_ = acceptor_.local_endpoint().port();
+
+    if (options_.tls_cert || options_.tls_key) {
+        if (!options_.tls_cert || !options_.tls_key)
+            throw std::runtime_error("fixture-server: TLS needs both --tls-cert and --tls-key");
+        tls_.emplace(asio::ssl::context::tls_server);
+        tls_->use_certificate_chain_file(options_.tls_cert->string(), ec);
+        if (ec) throw std::runtime_error("fixture-server: --tls-cert " + options_.tls_cert->string() + ": " + ec.message());
+        tls_->use_private_key_file(options_.tls_key->string(), asio::ssl::context::pem, ec);
+        if (ec) throw std::runtime_error("fixture-server: --tls-key " + options_.tls_key->string() + ": " + ec.message());
+    }
+    if (options_.log_file) {
+        log_.open(*options_.log_file, std::ios::app);
+        if (!log_) throw std::runtime_error("fixture-server: cannot open --log " + options_.log_file->string());
+    }
+}
+
+fixture_server::~fixture_server() = default;
+
+void fixture_server::start() {
+    auto loop = accept_loop();
+    asio::co_spawn(ioc_, std::move(loop), asio::detached);
+}
+
+asio::awaitable<void> fixture_server::accept_loop() {
+    for (;;) {
+        auto [ec, socket] = co_await acceptor_.async_accept(use_tuple);
+        if (ec == asio::error::operation_aborted) co_return;
+        if (ec) continue; // e.g. EMFILE: keep serving the connections we have
+        ++connections_;
+        socket.set_option(tcp::no_delay(true), ec);
+        if (tls_) {
+            beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls_);
+            auto task = session(std::move(stream));
+            asio::co_spawn(ioc_, std::move(task), asio::detached);
+        } else {
+            beast::tcp_stream stream(std::move(socket));
+            auto task = session(std::move(stream));
+            asio::co_spawn(ioc_, std::move(task), asio::detached);
+        }
+    }
+}
+
+template <class Stream> asio::awaitable<void> fixture_server::session(Stream stream) {
+    if constexpr (is_tls<Stream>) {
+        beast::get_lowest_layer(stream).expires_after(io_timeout);
+        auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
+        if (ec) co_return; // e.g. the client rejected our certificate
+    }
+    beast::flat_buffer buffer;
+    for (;;) {
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(request_body_limit);
+        beast::get_lowest_layer(stream).expires_after(idle_timeout);
+        auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+        if (ec) break;
+        const bool keep_alive = co_await respond(stream, parser.get());
+        if (!keep_alive) co_return; // respond() closed the connection or it must close now
+    }
+    if constexpr (is_tls<Stream>) {
+        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+        co_await stream.async_shutdown(use_tuple);
+    } else {
+        orderly_close(stream);
+    }
+}
+
+template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& stream, const request& req) {
+    const std::string method(req.method_string());
+    const std::string target(req.target());
+    const fixture_request freq{method, target, req[http::field::accept], req[http::field::if_none_match],
+                               req[http::field::content_type], req.body()};
+    const auto route = classify(target);
+    fixture_response res;
+    std::optional<fault_kind> fault;
+    if (route == route_kind::control) {
+        res = control(freq);
+    } else if (auto wait = rate_limited(route)) {
+        res = {429, "application/json", {{"Retry-After", std::to_string(wait->count())}}, text(R"({"message": "Too Many Requests"})")};
+    } else {
+        if (options_.latency.count() > 0 || options_.jitter.count() > 0) {
+            auto delay = options_.latency;
+            if (options_.jitter.count() > 0)
+                delay += std::chrono::milliseconds(std::uniform_int_distribution<std::int64_t>(0, options_.jitter.count())(rng_));
+            asio::steady_timer timer(ioc_, delay);
+            co_await timer.async_wait(use_tuple);
+        }
+        fault = pick_fault();
+        if (fault == fault_kind::http_500)
+            res = {500, "application/json", {}, text(R"j({"message": "Internal Server Error (injected)"})j")};
+        else if (fault == fault_kind::http_503)
+            res = {503, "application/json", {{"Retry-After", "1"}}, text(R"j({"message": "Service Unavailable (injected)"})j")};
+        else
+            res = route_request(catalog_, freq);
+    }
+    if (route != route_kind::control) record(method, target, route, fault, res.status);
+
+    if (fault == fault_kind::reset_before) {
+        reset(stream);
+        co_return false;
+    }
+    if (fault == fault_kind::stall) {
+        // Answer nothing; wait until the client gives up (closes) or the stall time passes.
+        auto& lowest = beast::get_lowest_layer(stream);
+        lowest.expires_after(options_.stall);
+        char sink[256];
+        for (;;) {
+            auto [ec, n] = co_await lowest.async_read_some(asio::buffer(sink), use_tuple);
+            if (ec) break;
+        }
+        reset(stream);
+        co_return false;
+    }
+
+    auto payload = res.body;
+    bool gzip = false;
+    const auto accept_encoding = req[http::field::accept_encoding];
+    if (payload && options_.gzip && fault != fault_kind::malformed && payload->size() >= 256 &&
+        accept_encoding.find("gzip") != std::string_view::npos) {
+        payload = gzipped(body{payload, {}});
+        gzip = true;
+    }
+    if (fault == fault_kind::malformed && payload) // well framed, but the JSON stops half way
+        payload = text(payload->substr(0, payload->size() / 2));
+
+    const bool keep_alive = options_.keep_alive && req.keep_alive() && !fault.has_value();
+    http::response<http::span_body<const char>> msg{static_cast<http::status>(res.status), req.version()};
+    msg.set(http::field::server, "harvest-fixture-server");
+    if (!res.content_type.empty()) msg.set(http::field::content_type, res.content_type);
+    for (const auto& [name, value] : res.headers) msg.set(name, value);
+    if (gzip) {
+        msg.set(http::field::content_encoding, "gzip");
+        msg.set(http::field::vary, "Accept-Encoding");
+    }
+    msg.keep_alive(keep_alive);
+    const std::size_t size = payload ? payload->size() : 0;
+    if (res.status != 304 && res.status != 204) msg.content_length(size);
+    if (payload && req.method() != http::verb::head) msg.body() = {payload->data(), payload->size()};
+
+    beast::get_lowest_layer(stream).expires_after(io_timeout);
+    if (fault == fault_kind::reset_mid || fault == fault_kind::truncate) {
+        http::response_serializer<http::span_body<const char>> serializer{msg};
+        auto [ec, n] = co_await http::async_write_header(stream, serializer, use_tuple);
+        if (!ec && payload) co_await asio::async_write(stream, asio::buffer(payload->data(), size / 2), use_tuple);
+        if (fault == fault_kind::reset_mid) reset(stream);
+        else orderly_close(stream);
+        co_return false;
+    }
+    auto [ec, n] = co_await http::async_write(stream, msg, use_tuple);
+    co_return !ec && keep_alive;
+}
+
+std::optional<std::chrono::seconds> fixture_server::rate_limited(route_kind route) {
+    if (options_.rate <= 0) return std::nullopt;
+    const auto now = limit::token_bucket::clock::now();
+    auto [it, inserted] = buckets_.try_emplace(route, options_.rate, options_.burst, now);
+    const auto wait = it->second.try_acquire(now);
+    if (wait == limit::token_bucket::duration::zero()) return std::nullopt;
+    return std::chrono::ceil<std::chrono::seconds>(wait); // Retry-After is whole seconds, >= 1
+}
+
+std::optional<fault_kind> fixture_server::pick_fault() {
+    if (options_.fault_rate <= 0 || options_.faults.empty()) return std::nullopt;
+    if (std::uniform_real_distribution<double>(0, 1)(rng_) >= options_.fault_rate) return std::nullopt;
+    return options_.faults[std::uniform_int_distribution<std::size_t>(0, options_.faults.size() - 1)(rng_)];
+}
+
+std::shared_ptr<const std::string> fixture_server::gzipped(const body& b) {
+    // Keyed by content (synthetic bodies are fresh objects each time), bounded in size.
+    const std::string key = std::to_string(fnv1a(*b.text)) + ':' + std::to_string(b.text->size());
+    if (auto it = gzip_cache_.find(key); it != gzip_cache_.end()) return it->second;
+    if (gzip_cache_.size() >= gzip_cache_capacity) gzip_cache_.clear();
+    auto compressed = text(harvest::http::gzip_compress(*b.text));
+    gzip_cache_.emplace(key, compressed);
+    return compressed;
+}
+
+std::string fixture_server::to_json_line(const request_record& r) {
+    std::string line;
+    json_writer w(line);
+    w.begin_object().key("seq").value(r.seq).key("method").value(r.method).key("target").value(r.target)
+        .key("route").value(r.route).key("status").value(static_cast<std::uint64_t>(r.status));
+    if (!r.fault.empty()) w.key("fault").value(r.fault);
+    w.end_object();
+    return line += '\n';
+}
+
+fixture_response fixture_server::control(const fixture_request& req) {
+    auto parsed = boost::urls::parse_origin_form(req.target);
+    const std::string path = parsed ? std::string(parsed->path()) : std::string();
+    std::string out;
+    json_writer w(out);
+    if (path == "/_fixture/stats" && req.method == "GET") {
+        auto counters = [&](std::string_view name, const std::map<std::string, std::uint64_t>& m) {
+            w.key(name).begin_object();
+            for (const auto& [k, v] : m) w.key(k).value(v);
+            w.end_object();
+        };
+        w.begin_object().key("requests").value(requests_).key("connections").value(connections_);
+        counters("by_route", by_route_);
+        counters("by_status", by_status_);
+        counters("by_fault", by_fault_);
+        w.end_object();
+        return {200, "application/json", {}, text(std::move(out))};
+    }
+    if (path == "/_fixture/log" && req.method == "GET") {
+        std::uint64_t since = 0;
+        if (parsed) {
+            if (auto it = parsed->params().find("since"); it != parsed->params().end())
+                since = std::strtoull(std::string((*it).value).c_str(), nullptr, 10);
+        }
+        for (const auto& r : recent_)
+            if (r.seq > since) out += to_json_line(r);
+        return {200, "application/x-ndjson", {}, text(std::move(out))};
+    }
+    if (path == "/_fixture/reset" && req.method == "POST") {
+        requests_ = 0;
+        by_route_.clear();
+        by_status_.clear();
+        by_fault_.clear();
+        recent_.clear();
+        return {204, "", {}, nullptr};
+    }
+    return {404, "text/plain", {}, text("unknown control endpoint; try /_fixture/stats, /_fixture/log?since=N, POST /_fixture/reset\n")};
+}
+
+void fixture_server::record(std::string_view method, std::string_view target, route_kind route,
+                            std::optional<fault_kind> fault, unsigned status) {
+    ++requests_;
+    ++by_route_[std::string(to_string(route))];
+    ++by_status_[std::to_string(status)];
+    const std::string fault_name = fault ? std::string(to_string(*fault)) : std::string();
+    if (fault) ++by_fault_[fault_name];
+    if (recent_.size() == log_capacity) recent_.pop_front();
+    recent_.push_back({requests_, std::string(method), std::string(target), std::string(to_string(route)), fault_name, status});
+    if (log_) log_ << to_json_line(recent_.back()) << std::flush;
+}
+
+} // namespace harvest::fixture

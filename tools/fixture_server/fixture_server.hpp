@@ -1,0 +1,109 @@
+#pragma once
+// The offline replay of the real APIs: a Beast server on one io_context that answers from a
+// fixture_catalog, with knobs for latency, per-route rate limits, injected faults, gzip and TLS,
+// and a control endpoint (/_fixture/stats, /_fixture/log, /_fixture/reset) so that tests see
+// exactly which requests arrived.
+#include "fixture_catalog.hpp"
+#include "fixture_router.hpp"
+
+#include <harvest/limit/token_bucket.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace harvest::fixture {
+
+enum class fault_kind {
+    http_500,     // 500 with a JSON error body
+    http_503,     // 503 with Retry-After: 1
+    reset_before, // connection reset before any response byte
+    reset_mid,    // headers and half the body, then a reset
+    truncate,     // headers and half the body, then an orderly close
+    malformed,    // 200 with a well-framed body that is not valid JSON
+    stall,        // never answers (until the stall time passes)
+};
+
+std::string_view to_string(fault_kind k) noexcept;
+std::optional<fault_kind> parse_fault_kind(std::string_view name) noexcept;
+const std::vector<fault_kind>& all_fault_kinds();
+
+struct fixture_options {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 0; // 0: any free port
+    std::chrono::milliseconds latency{0};
+    std::chrono::milliseconds jitter{0}; // uniform extra delay in [0, jitter]
+    double rate = 0;                     // per-route requests/s; 0 = unlimited
+    double burst = 1;
+    double fault_rate = 0; // fraction of data requests that get a fault
+    std::vector<fault_kind> faults = all_fault_kinds();
+    std::chrono::milliseconds stall{std::chrono::minutes(10)};
+    std::uint64_t seed = 1;
+    bool gzip = true;
+    bool keep_alive = true;
+    std::optional<std::filesystem::path> tls_cert; // PEM chain and key: serve HTTPS only
+    std::optional<std::filesystem::path> tls_key;
+    std::optional<std::filesystem::path> log_file; // one JSON line per request
+};
+
+class fixture_server {
+public:
+    // Binds and listens at once (throws with the address on failure); serving starts with start().
+    fixture_server(boost::asio::io_context& ioc, const fixture_catalog& catalog, fixture_options options);
+    ~fixture_server();
+
+    std::uint16_t port() const noexcept { return port_; }
+    void start();
+
+private:
+    struct request_record {
+        std::uint64_t seq;
+        std::string method, target, route, fault;
+        unsigned status;
+    };
+    boost::asio::awaitable<void> accept_loop();
+    template <class Stream> boost::asio::awaitable<void> session(Stream stream);
+    using request = boost::beast::http::request<boost::beast::http::string_body>;
+    template <class Stream> boost::asio::awaitable<bool> respond(Stream& stream, const request& req);
+    std::optional<std::chrono::seconds> rate_limited(route_kind route);
+    std::optional<fault_kind> pick_fault();
+    std::shared_ptr<const std::string> gzipped(const body& b);
+    fixture_response control(const fixture_request& req);
+    static std::string to_json_line(const request_record& r);
+    void record(std::string_view method, std::string_view target, route_kind route,
+                std::optional<fault_kind> fault, unsigned status);
+
+    boost::asio::io_context& ioc_;
+    const fixture_catalog& catalog_;
+    fixture_options options_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    std::uint16_t port_ = 0;
+    std::optional<boost::asio::ssl::context> tls_;
+    std::mt19937_64 rng_;
+    std::map<route_kind, limit::token_bucket> buckets_;
+    std::unordered_map<std::string, std::shared_ptr<const std::string>> gzip_cache_;
+    std::ofstream log_;
+
+    // Counters for /_fixture/stats and the bounded request log for /_fixture/log.
+    std::uint64_t requests_ = 0;
+    std::uint64_t connections_ = 0;
+    std::map<std::string, std::uint64_t> by_route_, by_status_, by_fault_;
+    std::deque<request_record> recent_;
+};
+
+} // namespace harvest::fixture
