@@ -226,7 +226,8 @@ template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& st
     if (fault == fault_kind::malformed && payload) // well framed, but the JSON stops half way
         payload = text(payload->substr(0, payload->size() / 2));
 
-    const bool keep_alive = options_.keep_alive && req.keep_alive() && !fault.has_value();
+    // HTTP-level faults (500, 503, malformed JSON) keep the connection, as real servers do.
+    const bool keep_alive = options_.keep_alive && req.keep_alive();
     http::response<http::span_body<const char>> msg{static_cast<http::status>(res.status), req.version()};
     msg.set(http::field::server, "harvest-fixture-server");
     if (!res.content_type.empty()) msg.set(http::field::content_type, res.content_type);

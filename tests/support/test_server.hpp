@@ -1,0 +1,34 @@
+#pragma once
+// The fixture server run in-process on its own thread and io_context, for integration tests.
+#include "fixture_catalog.hpp"
+#include "fixture_server.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+#include <thread>
+
+namespace harvest::test {
+
+// The catalog of the repository's real fixtures, loaded once per test process.
+const fixture::fixture_catalog& real_catalog();
+// The same plus 1,000 synthesized records per source.
+const fixture::fixture_catalog& synthesized_catalog();
+
+class running_server {
+public:
+    explicit running_server(fixture::fixture_options options = {}, const fixture::fixture_catalog& catalog = real_catalog());
+    ~running_server();
+    running_server(const running_server&) = delete;
+    running_server& operator=(const running_server&) = delete;
+
+    std::uint16_t port() const noexcept { return port_; }
+
+private:
+    boost::asio::io_context ioc_{1};
+    std::unique_ptr<fixture::fixture_server> server_;
+    std::uint16_t port_ = 0;
+    std::thread thread_;
+};
+
+} // namespace harvest::test

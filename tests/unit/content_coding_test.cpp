@@ -1,0 +1,89 @@
+#include <harvest/http/content_coding.hpp>
+
+#include <doctest/doctest.h>
+#include <zlib.h>
+
+#include <fstream>
+#include <sstream>
+
+using namespace harvest::http;
+using harvest::errc;
+
+namespace {
+
+std::string fixture(const char* relative) {
+    std::ifstream in(std::string(HARVEST_FIXTURE_DIR) + "/" + relative, std::ios::binary);
+    REQUIRE(in);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string zlib_compress(const std::string& in, int window_bits) {
+    z_stream zs{};
+    REQUIRE(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    std::string out(deflateBound(&zs, in.size()), '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    zs.avail_in = static_cast<uInt>(in.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+    out.resize(zs.total_out);
+    deflateEnd(&zs);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("gzip round-trips a real body") {
+    const auto body = fixture("pypi/celery.json");
+    const auto compressed = gzip_compress(body);
+    CHECK(compressed.size() < body.size() / 3);
+    std::string out;
+    CHECK_FALSE(decode_body(content_coding::gzip, compressed, 64 << 20, out));
+    CHECK(out == body);
+}
+
+TEST_CASE("deflate is accepted both as a zlib stream and as raw deflate") {
+    const auto body = fixture("pypi/six.json");
+    std::string out;
+    CHECK_FALSE(decode_body(content_coding::deflate, zlib_compress(body, MAX_WBITS), 1 << 20, out));
+    CHECK(out == body);
+    CHECK_FALSE(decode_body(content_coding::deflate, zlib_compress(body, -MAX_WBITS), 1 << 20, out));
+    CHECK(out == body);
+}
+
+TEST_CASE("a decompression bomb stops at the limit") {
+    const std::string zeros(16 << 20, '\0');
+    const auto bomb = gzip_compress(zeros);
+    REQUIRE(bomb.size() < 64 * 1024);
+    std::string out;
+    CHECK(decode_body(content_coding::gzip, bomb, 1 << 20, out) == errc::body_too_large);
+    CHECK(out.empty());
+}
+
+TEST_CASE("truncated or corrupt compressed bodies are errors, not short bodies") {
+    const auto compressed = gzip_compress(fixture("pypi/pytest.json"));
+    std::string out;
+    CHECK(decode_body(content_coding::gzip, compressed.substr(0, compressed.size() / 2), 1 << 20, out) == errc::bad_content_coding);
+    CHECK(out.empty());
+    CHECK(decode_body(content_coding::gzip, "definitely not gzip", 1 << 20, out) == errc::bad_content_coding);
+}
+
+TEST_CASE("identity bodies obey the limit too") {
+    std::string out;
+    CHECK(decode_body(content_coding::identity, std::string(11, 'x'), 10, out) == errc::body_too_large);
+    CHECK_FALSE(decode_body(content_coding::identity, std::string(10, 'x'), 10, out));
+    CHECK(out.size() == 10);
+}
+
+TEST_CASE("Content-Encoding values are parsed case-insensitively") {
+    content_coding c{};
+    CHECK((parse_content_coding("gzip", c) && c == content_coding::gzip));
+    CHECK((parse_content_coding(" GZIP ", c) && c == content_coding::gzip));
+    CHECK((parse_content_coding("x-gzip", c) && c == content_coding::gzip));
+    CHECK((parse_content_coding("Deflate", c) && c == content_coding::deflate));
+    CHECK((parse_content_coding("", c) && c == content_coding::identity));
+    CHECK_FALSE(parse_content_coding("br", c));
+    CHECK_FALSE(parse_content_coding("gzip, br", c));
+}
