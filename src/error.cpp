@@ -14,6 +14,12 @@ public:
         case errc::body_too_large: return "body exceeds the configured size limit";
         case errc::bad_content_coding: return "compressed body is corrupt or truncated";
         case errc::unsupported_content_coding: return "unsupported Content-Encoding";
+        case errc::bad_url: return "not an absolute http or https URL";
+        case errc::too_many_redirects: return "too many redirects";
+        case errc::redirect_loop: return "redirect loop";
+        case errc::insecure_redirect: return "redirect to a less secure scheme refused";
+        case errc::retries_exhausted: return "retries exhausted";
+        case errc::cancelled: return "cancelled";
         }
         return "unknown harvest error " + std::to_string(ev);
     }

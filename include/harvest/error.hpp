@@ -8,6 +8,12 @@ enum class errc {
     body_too_large = 1,   // a body (or its decoded form) exceeds the configured limit
     bad_content_coding,   // a compressed body could not be decoded
     unsupported_content_coding,
+    bad_url,              // not an absolute http(s) URL
+    too_many_redirects,
+    redirect_loop,
+    insecure_redirect,    // https -> http, or to another scheme
+    retries_exhausted,    // still failing after every retry the policy allows
+    cancelled,            // the client was stopped
 };
 
 const std::error_category& harvest_category() noexcept;

@@ -36,9 +36,12 @@ token_bucket::duration token_bucket::try_acquire(time_point now) {
 
 token_bucket::duration token_bucket::reserve(time_point now) {
     refill(now);
+    // A caller whose `now` is behind the bucket's (a reservation made for a later start)
+    // is measured from the bucket's time.
+    const auto behind = last_ > now ? last_ - now : duration::zero();
     tokens_ -= 1.0;
-    if (tokens_ >= 0.0) return duration::zero();
-    return time_until(-tokens_);
+    if (tokens_ >= 0.0) return behind;
+    return behind + time_until(-tokens_);
 }
 
 double token_bucket::available(time_point now) {

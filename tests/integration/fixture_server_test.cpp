@@ -232,8 +232,8 @@ TEST_CASE("control endpoint: the log shows exactly which requests arrived and re
     std::vector<std::string> entries;
     for (std::string line; std::getline(lines, line);) entries.push_back(line);
     REQUIRE(entries.size() == 2);
-    CHECK(entries[0] == R"({"seq":1,"method":"GET","target":"/pypi/CAGE/json","route":"pypi_project","status":301})");
-    CHECK(entries[1] == R"({"seq":2,"method":"GET","target":"/glycan/detail/G99999ZZ/","route":"glygen","status":500})");
+    CHECK(entries[0].starts_with(R"({"seq":1,"method":"GET","target":"/pypi/CAGE/json","route":"pypi_project","status":301,"ms":)"));
+    CHECK(entries[1].starts_with(R"({"seq":2,"method":"GET","target":"/glycan/detail/G99999ZZ/","route":"glygen","status":500,"ms":)"));
     CHECK(get(server.port(), "/_fixture/log?since=1").body == entries[1] + "\n");
     CHECK(fetch(server.port(), {"POST", "/_fixture/reset"}).status == 204);
     CHECK(stat(server.port(), "", "requests") == 0);

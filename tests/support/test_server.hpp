@@ -6,6 +6,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include <memory>
+#include <string>
+#include <vector>
 #include <thread>
 
 namespace harvest::test {
@@ -14,6 +16,17 @@ namespace harvest::test {
 const fixture::fixture_catalog& real_catalog();
 // The same plus 1,000 synthesized records per source.
 const fixture::fixture_catalog& synthesized_catalog();
+
+// One line of the server's /_fixture/log.
+struct log_entry {
+    std::uint64_t seq = 0;
+    std::string method, target, route, fault;
+    unsigned status = 0;
+    std::int64_t ms = 0;
+};
+
+// Every request the server at `port` has recorded, oldest first.
+std::vector<log_entry> server_log(std::uint16_t port);
 
 class running_server {
 public:

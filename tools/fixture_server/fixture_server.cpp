@@ -17,6 +17,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace harvest::fixture {
@@ -169,6 +170,7 @@ template <class Stream> asio::awaitable<void> fixture_server::session(Stream str
 }
 
 template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& stream, const request& req) {
+    const auto arrived = std::chrono::steady_clock::now();
     const std::string method(req.method_string());
     const std::string target(req.target());
     const fixture_request freq{method, target, req[http::field::accept], req[http::field::if_none_match],
@@ -196,7 +198,7 @@ template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& st
         else
             res = route_request(catalog_, freq);
     }
-    if (route != route_kind::control) record(method, target, route, fault, res.status);
+    if (route != route_kind::control) record(method, target, route, fault, res.status, arrived);
 
     if (fault == fault_kind::reset_before) {
         reset(stream);
@@ -218,7 +220,8 @@ template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& st
     auto payload = res.body;
     bool gzip = false;
     const auto accept_encoding = req[http::field::accept_encoding];
-    if (payload && options_.gzip && fault != fault_kind::malformed && payload->size() >= 256 &&
+    const bool already_encoded = std::ranges::any_of(res.headers, [](const auto& h) { return h.first == "Content-Encoding"; });
+    if (payload && options_.gzip && !already_encoded && fault != fault_kind::malformed && payload->size() >= 256 &&
         accept_encoding.find("gzip") != std::string_view::npos) {
         payload = gzipped(body{payload, {}});
         gzip = true;
@@ -279,12 +282,19 @@ std::shared_ptr<const std::string> fixture_server::gzipped(const body& b) {
     return compressed;
 }
 
+std::shared_ptr<const std::string> fixture_server::bomb(std::size_t mb) {
+    auto& cached = bombs_[mb];
+    if (!cached) cached = text(harvest::http::gzip_compress(std::string(mb << 20, '\0')));
+    return cached;
+}
+
 std::string fixture_server::to_json_line(const request_record& r) {
     std::string line;
     json_writer w(line);
     w.begin_object().key("seq").value(r.seq).key("method").value(r.method).key("target").value(r.target)
         .key("route").value(r.route).key("status").value(static_cast<std::uint64_t>(r.status));
     if (!r.fault.empty()) w.key("fault").value(r.fault);
+    w.key("ms").value(r.ms);
     w.end_object();
     return line += '\n';
 }
@@ -325,18 +335,37 @@ fixture_response fixture_server::control(const fixture_request& req) {
         recent_.clear();
         return {204, "", {}, nullptr};
     }
+    // Hostile shapes for client tests: redirect chains and loops, and a decompression bomb.
+    if (path.starts_with("/_fixture/hops/")) { // /_fixture/hops/N redirects N times, then answers
+        const auto n = std::strtoul(path.c_str() + std::string_view("/_fixture/hops/").size(), nullptr, 10);
+        if (n == 0) return {200, "application/json", {}, text(R"({"hops":"done"})")};
+        return {302, "text/plain", {{"Location", "/_fixture/hops/" + std::to_string(n - 1)}}, text("Found\n")};
+    }
+    if (path == "/_fixture/loop/a" || path == "/_fixture/loop/b")
+        return {302, "text/plain", {{"Location", path.back() == 'a' ? "/_fixture/loop/b" : "/_fixture/loop/a"}}, text("Found\n")};
+    if (path == "/_fixture/redirect" && parsed) { // 307 to ?to=
+        if (auto it = parsed->params().find("to"); it != parsed->params().end())
+            return {307, "text/plain", {{"Location", std::string((*it).value)}}, text("Temporary Redirect\n")};
+    }
+    if (path == "/_fixture/bomb" && parsed) { // ?mb=N: N MiB of zeros, gzip-compressed to about N KiB
+        std::size_t mb = 64;
+        if (auto it = parsed->params().find("mb"); it != parsed->params().end())
+            mb = std::min<std::size_t>(std::strtoul(std::string((*it).value).c_str(), nullptr, 10), 4096);
+        return {200, "application/json", {{"Content-Encoding", "gzip"}}, bomb(mb)};
+    }
     return {404, "text/plain", {}, text("unknown control endpoint; try /_fixture/stats, /_fixture/log?since=N, POST /_fixture/reset\n")};
 }
 
 void fixture_server::record(std::string_view method, std::string_view target, route_kind route,
-                            std::optional<fault_kind> fault, unsigned status) {
+                            std::optional<fault_kind> fault, unsigned status, std::chrono::steady_clock::time_point arrived) {
     ++requests_;
     ++by_route_[std::string(to_string(route))];
     ++by_status_[std::to_string(status)];
     const std::string fault_name = fault ? std::string(to_string(*fault)) : std::string();
     if (fault) ++by_fault_[fault_name];
     if (recent_.size() == log_capacity) recent_.pop_front();
-    recent_.push_back({requests_, std::string(method), std::string(target), std::string(to_string(route)), fault_name, status});
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(arrived - started_).count();
+    recent_.push_back({requests_, std::string(method), std::string(target), std::string(to_string(route)), fault_name, status, ms});
     if (log_) log_ << to_json_line(recent_.back()) << std::flush;
 }
 

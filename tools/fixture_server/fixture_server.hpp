@@ -75,6 +75,7 @@ private:
         std::uint64_t seq;
         std::string method, target, route, fault;
         unsigned status;
+        std::int64_t ms; // arrival, in milliseconds since the server started
     };
     boost::asio::awaitable<void> accept_loop();
     template <class Stream> boost::asio::awaitable<void> session(Stream stream);
@@ -85,8 +86,9 @@ private:
     std::shared_ptr<const std::string> gzipped(const body& b);
     fixture_response control(const fixture_request& req);
     static std::string to_json_line(const request_record& r);
+    std::shared_ptr<const std::string> bomb(std::size_t mb);
     void record(std::string_view method, std::string_view target, route_kind route,
-                std::optional<fault_kind> fault, unsigned status);
+                std::optional<fault_kind> fault, unsigned status, std::chrono::steady_clock::time_point arrived);
 
     boost::asio::io_context& ioc_;
     const fixture_catalog& catalog_;
@@ -98,12 +100,14 @@ private:
     std::map<route_kind, limit::token_bucket> buckets_;
     std::unordered_map<std::string, std::shared_ptr<const std::string>> gzip_cache_;
     std::ofstream log_;
+    std::map<std::size_t, std::shared_ptr<const std::string>> bombs_;
 
     // Counters for /_fixture/stats and the bounded request log for /_fixture/log.
     std::uint64_t requests_ = 0;
     std::uint64_t connections_ = 0;
     std::map<std::string, std::uint64_t> by_route_, by_status_, by_fault_;
     std::deque<request_record> recent_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
 } // namespace harvest::fixture

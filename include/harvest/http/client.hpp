@@ -1,0 +1,51 @@
+#pragma once
+// The HTTP engine: one io_context, coroutines, keep-alive connection pools per (scheme, host,
+// port), at most `workers` requests in flight, a per-host limiter, retries with backoff and
+// Retry-After, redirects, content decoding and a body limit. fetch() never throws for network
+// or server trouble: the outcome is a fetch_result with an error_code and a one-line message.
+#include <harvest/http/client_options.hpp>
+#include <harvest/http/fetch.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+
+namespace harvest::http {
+
+struct client_stats {
+    std::uint64_t attempts = 0;           // requests put on the wire
+    std::uint64_t retries = 0;
+    std::uint64_t connections_opened = 0;
+    std::uint64_t connections_reused = 0;
+    std::uint64_t bytes = 0;              // decoded body bytes received
+    std::size_t peak_in_flight = 0;
+    std::map<unsigned, std::uint64_t> by_status;
+};
+
+class client {
+public:
+    // Throws std::runtime_error (naming the file) when --ca-file cannot be loaded.
+    client(boost::asio::any_io_executor ex, client_options options);
+    ~client();
+    client(const client&) = delete;
+    client& operator=(const client&) = delete;
+
+    // `req` must stay alive until the fetch completes (as it does when co_awaited at once).
+    boost::asio::awaitable<fetch_result> fetch(const request& req);
+
+    // Ends every pending and future fetch with errc::cancelled and closes every connection.
+    void cancel_all();
+
+    std::size_t in_flight() const noexcept;
+    const client_stats& stats() const noexcept;
+    const client_options& options() const noexcept;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace harvest::http

@@ -1,0 +1,43 @@
+#pragma once
+// One logical request through the engine (with its retries and redirects) and its outcome.
+#include <functional>
+#include <map>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace harvest::http {
+
+struct response {
+    unsigned status = 0;
+    std::map<std::string, std::string, std::less<>> headers; // lower-case names
+    std::string body;  // decoded (Content-Encoding removed)
+    std::string url;   // after redirects
+
+    std::string_view header(std::string_view lower_name) const {
+        auto it = headers.find(lower_name);
+        return it == headers.end() ? std::string_view{} : std::string_view{it->second};
+    }
+};
+
+struct request {
+    std::string method = "GET";
+    std::string url;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    // A source's say on a response whose status is normally retried: true means the body
+    // proves the failure permanent (GlyGen's 500 + error_list non-existent-record).
+    std::function<bool(const response&)> is_permanent;
+};
+
+struct fetch_result {
+    std::error_code ec;      // transport failure, retries exhausted, redirect error or cancelled
+    std::string error;       // one line naming the URL and the reason; empty on success
+    response res;            // the last response received, if any (status 0: none)
+    int attempts = 0;
+
+    bool ok() const noexcept { return !ec; }
+};
+
+} // namespace harvest::http

@@ -1,0 +1,467 @@
+#include <harvest/http/client.hpp>
+
+#include <harvest/error.hpp>
+#include <harvest/http/async_semaphore.hpp>
+#include <harvest/http/content_coding.hpp>
+#include <harvest/limit/host_limiter.hpp>
+#include <harvest/limit/retry_after.hpp>
+#include <harvest/version.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <random>
+#include <set>
+#include <stdexcept>
+
+namespace harvest::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace urls = boost::urls;
+using asio::ip::tcp;
+using clock = std::chrono::steady_clock;
+
+std::string default_user_agent() {
+    return std::string("harvest/") + version + " (+set your contact with --user-agent)";
+}
+
+phase_timeouts phase_timeouts::uniform(std::chrono::milliseconds t) {
+    phase_timeouts p;
+    p.resolve = p.connect = p.tls = p.write = p.first_byte = t;
+    p.body = std::max(p.body, t);
+    return p;
+}
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t header_limit = 64 * 1024;
+
+struct host_key {
+    std::string scheme; // "http" or "https"
+    std::string host;   // lower case
+    std::uint16_t port = 0;
+    auto operator<=>(const host_key&) const = default;
+};
+
+// An absolute http(s) URL taken apart for the wire.
+struct target {
+    host_key key;
+    std::string origin_form; // path?query
+    std::string url;         // normalised, for messages and loop detection
+};
+
+std::optional<target> parse_target(std::string_view text) {
+    auto parsed = urls::parse_uri(text);
+    if (!parsed) return std::nullopt;
+    urls::url u(*parsed);
+    u.normalize_scheme();
+    const auto scheme = std::string(u.scheme());
+    if ((scheme != "http" && scheme != "https") || !u.has_authority() || u.host().empty()) return std::nullopt;
+    target t;
+    t.key.scheme = scheme;
+    t.key.host = std::string(u.host_address());
+    std::ranges::transform(t.key.host, t.key.host.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    t.key.port = u.has_port() ? u.port_number() : (scheme == "https" ? 443 : 80);
+    if (u.has_port() && u.port_number() == 0) return std::nullopt;
+    u.remove_fragment();
+    t.origin_form = std::string(u.encoded_resource());
+    if (t.origin_form.empty() || t.origin_form.front() != '/') t.origin_form.insert(0, "/");
+    t.url = std::string(u.buffer());
+    return t;
+}
+
+bool is_redirect(unsigned status) { return status == 301 || status == 302 || status == 303 || status == 307 || status == 308; }
+
+std::string seconds_text(std::chrono::milliseconds d) {
+    const auto ms = d.count();
+    return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+}
+
+// One kept-alive connection, plain or TLS.
+struct connection {
+    std::optional<beast::tcp_stream> plain;
+    std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
+    beast::flat_buffer buffer;
+
+    beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+    void close() {
+        boost::system::error_code ec;
+        lowest().socket().close(ec);
+    }
+};
+
+// The outcome of one exchange on one connection.
+struct exchange_result {
+    std::error_code ec;
+    std::string phase;  // where it failed, for the message
+    bool any_response_bytes = false;
+    bool keep_alive = false;
+    response res;
+};
+
+} // namespace
+
+struct client::impl {
+    struct host_state {
+        limit::host_limiter limiter;
+        async_semaphore slots;
+        std::vector<std::unique_ptr<connection>> idle;
+        std::optional<tcp::resolver::results_type> endpoints;
+        host_state(asio::any_io_executor ex, std::size_t cap, limit::host_limiter l) : limiter(std::move(l)), slots(std::move(ex), cap) {}
+    };
+
+    asio::any_io_executor ex;
+    client_options options;
+    asio::ssl::context tls_ctx{asio::ssl::context::tls_client};
+    async_semaphore workers;
+    std::map<host_key, std::unique_ptr<host_state>> hosts;
+    std::set<connection*> active;
+    std::set<asio::steady_timer*> sleeping;
+    std::mt19937_64 rng;
+    client_stats stats;
+    bool cancelled = false;
+
+    impl(asio::any_io_executor e, client_options o)
+        : ex(e), options(std::move(o)), workers(e, options.workers),
+          rng(options.seed ? options.seed : static_cast<std::uint64_t>(clock::now().time_since_epoch().count())) {
+        if (options.max_per_host == 0) options.max_per_host = options.workers;
+        if (options.user_agent.empty()) options.user_agent = default_user_agent();
+        tls_ctx.set_default_verify_paths();
+        tls_ctx.set_verify_mode(asio::ssl::verify_peer);
+        tls_ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                            asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+        if (options.ca_file) {
+            boost::system::error_code ec;
+            tls_ctx.load_verify_file(options.ca_file->string(), ec);
+            if (ec) throw std::runtime_error("--ca-file " + options.ca_file->string() + ": cannot load: " + ec.message());
+        }
+    }
+
+    host_state& host(const host_key& key) {
+        auto& slot = hosts[key];
+        if (!slot) {
+            limit::host_limiter limiter;
+            std::optional<rate_limit> rl = options.rate;
+            if (auto it = options.host_rates.find(key.host); it != options.host_rates.end()) rl = it->second;
+            if (rl) limiter = limit::host_limiter(limit::token_bucket(rl->rate, rl->burst, clock::now()));
+            slot = std::make_unique<host_state>(ex, options.max_per_host, std::move(limiter));
+        }
+        return *slot;
+    }
+
+    double unit_random() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); }
+
+    // Waits until `when`; false if the client was cancelled meanwhile.
+    asio::awaitable<bool> sleep_until(clock::time_point when) {
+        if (cancelled) co_return false;
+        if (when <= clock::now()) co_return true;
+        asio::steady_timer timer(ex, when);
+        sleeping.insert(&timer);
+        co_await timer.async_wait(use_tuple);
+        sleeping.erase(&timer);
+        co_return !cancelled;
+    }
+
+    asio::awaitable<std::error_code> resolve(host_state& hs, const host_key& key) {
+        if (hs.endpoints) co_return std::error_code{};
+        tcp::resolver resolver(ex);
+        asio::steady_timer deadline(ex, options.timeouts.resolve);
+        bool timed_out = false;
+        deadline.async_wait([&resolver, &timed_out](boost::system::error_code ec) {
+            if (!ec) {
+                timed_out = true;
+                resolver.cancel();
+            }
+        });
+        auto [ec, results] = co_await resolver.async_resolve(key.host, std::to_string(key.port), use_tuple);
+        deadline.cancel();
+        if (timed_out) co_return std::error_code(boost::system::error_code(beast::error::timeout));
+        if (ec) co_return std::error_code(ec);
+        hs.endpoints = std::move(results);
+        co_return std::error_code{};
+    }
+
+    asio::awaitable<std::unique_ptr<connection>> connect(host_state& hs, const host_key& key, exchange_result& failure) {
+        if (auto ec = co_await resolve(hs, key)) {
+            failure.ec = ec;
+            failure.phase = "resolving the host name";
+            co_return nullptr;
+        }
+        auto conn = std::make_unique<connection>();
+        beast::tcp_stream stream(ex);
+        stream.expires_after(options.timeouts.connect);
+        auto [ec, endpoint] = co_await stream.async_connect(*hs.endpoints, use_tuple);
+        if (ec) {
+            failure.ec = ec;
+            failure.phase = "connecting";
+            co_return nullptr;
+        }
+        boost::system::error_code ignored;
+        stream.socket().set_option(tcp::no_delay(true), ignored);
+        ++stats.connections_opened;
+        if (key.scheme == "http") {
+            conn->plain.emplace(std::move(stream));
+            co_return conn;
+        }
+        conn->tls.emplace(std::move(stream), tls_ctx);
+        auto& tls = *conn->tls;
+        if (!SSL_set_tlsext_host_name(tls.native_handle(), key.host.c_str())) {
+            failure.ec = std::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
+            failure.phase = "setting the TLS server name";
+            co_return nullptr;
+        }
+        tls.set_verify_callback(asio::ssl::host_name_verification(key.host));
+        beast::get_lowest_layer(tls).expires_after(options.timeouts.tls);
+        active.insert(conn.get());
+        auto [handshake_ec] = co_await tls.async_handshake(asio::ssl::stream_base::client, use_tuple);
+        active.erase(conn.get());
+        if (handshake_ec) {
+            failure.ec = handshake_ec;
+            failure.phase = "the TLS handshake with " + key.host + " (certificate not trusted, expired or for another host?)";
+            co_return nullptr;
+        }
+        co_return conn;
+    }
+
+    template <class Stream>
+    asio::awaitable<exchange_result> exchange(Stream& stream, connection& conn, const bhttp::request<bhttp::string_body>& req) {
+        exchange_result out;
+        auto& lowest = conn.lowest();
+        lowest.expires_after(options.timeouts.write);
+        if (auto [ec, n] = co_await bhttp::async_write(stream, req, use_tuple); ec) {
+            out.ec = ec;
+            out.phase = "sending the request";
+            co_return out;
+        }
+        bhttp::response_parser<bhttp::string_body> parser;
+        parser.header_limit(header_limit);
+        parser.body_limit(options.body_limit);
+        parser.skip(req.method() == bhttp::verb::head);
+        lowest.expires_after(options.timeouts.first_byte);
+        auto [header_ec, header_bytes] = co_await bhttp::async_read_header(stream, conn.buffer, parser, use_tuple);
+        out.any_response_bytes = header_bytes > 0 || conn.buffer.size() > 0 || parser.got_some();
+        if (header_ec) {
+            out.ec = header_ec;
+            out.phase = "waiting for the response (" + seconds_text(options.timeouts.first_byte) + " limit)";
+            co_return out;
+        }
+        lowest.expires_after(options.timeouts.body);
+        auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, conn.buffer, parser, use_tuple);
+        lowest.expires_never();
+        if (body_ec == bhttp::error::body_limit) {
+            out.ec = errc::body_too_large;
+            out.phase = "reading the body (limit " + std::to_string(options.body_limit) + " bytes)";
+            co_return out;
+        }
+        if (body_ec) {
+            out.ec = body_ec;
+            out.phase = "reading the body";
+            co_return out;
+        }
+        auto& msg = parser.get();
+        out.res.status = msg.result_int();
+        for (const auto& field : msg) {
+            std::string name(field.name_string());
+            std::ranges::transform(name, name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            out.res.headers[name] = std::string(field.value());
+        }
+        content_coding coding{};
+        if (!parse_content_coding(msg[bhttp::field::content_encoding], coding)) {
+            out.ec = errc::unsupported_content_coding;
+            out.phase = "decoding Content-Encoding '" + std::string(msg[bhttp::field::content_encoding]) + "'";
+            co_return out;
+        }
+        if (auto ec = decode_body(coding, msg.body(), options.body_limit, out.res.body)) {
+            out.ec = ec;
+            out.phase = "decoding the body";
+            co_return out;
+        }
+        out.keep_alive = msg.keep_alive();
+        stats.bytes += out.res.body.size();
+        co_return out;
+    }
+
+    // One attempt: a pooled connection (or a new one), one exchange. A reused connection that
+    // the server had already closed is replaced once by a fresh one, for idempotent methods.
+    asio::awaitable<exchange_result> attempt(host_state& hs, const target& t, const request& req) {
+        bhttp::request<bhttp::string_body> breq{bhttp::string_to_verb(req.method), t.origin_form, 11};
+        const bool default_port = t.key.port == (t.key.scheme == "https" ? 443 : 80);
+        breq.set(bhttp::field::host, default_port ? t.key.host : t.key.host + ":" + std::to_string(t.key.port));
+        breq.set(bhttp::field::user_agent, options.user_agent);
+        breq.set(bhttp::field::accept_encoding, "gzip, deflate");
+        for (const auto& [name, value] : req.headers) breq.set(name, value);
+        if (!req.body.empty()) {
+            breq.body() = req.body;
+            breq.prepare_payload();
+        }
+        const bool idempotent = req.method == "GET" || req.method == "HEAD";
+        for (;;) {
+            std::unique_ptr<connection> conn;
+            bool reused = false;
+            exchange_result result;
+            if (!hs.idle.empty()) {
+                conn = std::move(hs.idle.back());
+                hs.idle.pop_back();
+                reused = true;
+                ++stats.connections_reused;
+            } else {
+                conn = co_await connect(hs, t.key, result);
+                if (!conn) co_return result;
+            }
+            ++stats.attempts;
+            active.insert(conn.get());
+            if (conn->tls) result = co_await exchange(*conn->tls, *conn, breq);
+            else result = co_await exchange(*conn->plain, *conn, breq);
+            active.erase(conn.get());
+            if (result.ec && reused && idempotent && !result.any_response_bytes && !cancelled) {
+                conn->close(); // stale keep-alive connection: try again on another
+                continue;
+            }
+            if (!result.ec && result.keep_alive && !cancelled && hs.idle.size() < options.max_per_host)
+                hs.idle.push_back(std::move(conn));
+            else
+                conn->close();
+            co_return result;
+        }
+    }
+
+    fetch_result fail(fetch_result out, std::error_code ec, const std::string& method, const std::string& url, std::string why) {
+        out.ec = ec;
+        out.error = method + " " + url + ": " + std::move(why);
+        return out;
+    }
+
+    asio::awaitable<fetch_result> fetch(const request& original) {
+        request req = original; // redirects may change the method
+        fetch_result out;
+        auto t = parse_target(req.url);
+        if (!t) co_return fail(std::move(out), errc::bad_url, req.method, req.url, "not an absolute http or https URL");
+        if (!co_await workers.acquire() || cancelled)
+            co_return fail(std::move(out), errc::cancelled, req.method, t->url, "cancelled");
+        struct release_on_exit {
+            async_semaphore& s;
+            ~release_on_exit() { s.release(); }
+        } worker_guard{workers};
+        stats.peak_in_flight = std::max(stats.peak_in_flight, workers.in_use());
+
+        limit::retry_state retries(options.retry);
+        std::set<std::string> visited{t->url};
+        std::size_t redirects = 0;
+        for (;;) {
+            auto& hs = host(t->key);
+            if (!co_await hs.slots.acquire() || cancelled)
+                co_return fail(std::move(out), errc::cancelled, req.method, t->url, "cancelled");
+            struct release_slot {
+                async_semaphore& s;
+                ~release_slot() { s.release(); }
+            } slot_guard{hs.slots};
+            // Waiting for a slot or a token is not part of any timeout: phases start below.
+            if (!co_await sleep_until(hs.limiter.reserve(clock::now())))
+                co_return fail(std::move(out), errc::cancelled, req.method, t->url, "cancelled");
+            ++out.attempts;
+            auto result = co_await attempt(hs, *t, req);
+            if (cancelled) co_return fail(std::move(out), errc::cancelled, req.method, t->url, "cancelled");
+
+            std::optional<std::chrono::seconds> retry_after;
+            if (result.ec) {
+                if (!limit::is_retryable_error(result.ec))
+                    co_return fail(std::move(out), result.ec, req.method, t->url, result.ec.message() + " while " + result.phase);
+            } else {
+                ++stats.by_status[result.res.status];
+                const unsigned status = result.res.status;
+                if (is_redirect(status) && req.method != "POST") {
+                    const auto location = result.res.header("location");
+                    auto next = location.empty() ? std::nullopt : resolve_location(*t, location);
+                    if (!next)
+                        co_return fail(std::move(out), errc::bad_url, req.method, t->url,
+                                       "HTTP " + std::to_string(status) + " with an unusable Location '" + std::string(location) + "'");
+                    if (t->key.scheme == "https" && next->key.scheme != "https")
+                        co_return fail(std::move(out), errc::insecure_redirect, req.method, t->url, "redirect to " + next->url + " refused (https to http)");
+                    if (!visited.insert(next->url).second)
+                        co_return fail(std::move(out), errc::redirect_loop, req.method, t->url, "redirect loop back to " + next->url);
+                    if (++redirects > options.max_redirects)
+                        co_return fail(std::move(out), errc::too_many_redirects, req.method, t->url,
+                                       "more than " + std::to_string(options.max_redirects) + " redirects");
+                    if (status == 303) req.method = "GET";
+                    t = std::move(next);
+                    continue; // slot_guard releases this host's slot
+                }
+                const bool permanent = req.is_permanent && req.is_permanent(result.res);
+                if (!limit::is_retryable_status(status) || permanent) {
+                    out.res = std::move(result.res);
+                    out.res.url = t->url;
+                    co_return out;
+                }
+                if (auto value = result.res.header("retry-after"); !value.empty())
+                    retry_after = limit::parse_retry_after(value, std::chrono::system_clock::now());
+                if (retry_after && (status == 429 || status == 503)) {
+                    // The whole host waits, not just this request; never longer than the budget.
+                    const auto pause = std::min<std::chrono::milliseconds>(*retry_after, retries.remaining_budget());
+                    hs.limiter.pause_until(clock::now() + pause);
+                }
+                out.res = std::move(result.res);
+                out.res.url = t->url;
+            }
+            const auto wait = retries.next_wait(retry_after, unit_random());
+            if (!wait) {
+                const std::string last = result.ec ? result.ec.message() + " while " + result.phase
+                                                   : "HTTP " + std::to_string(out.res.status);
+                co_return fail(std::move(out), errc::retries_exhausted, req.method, t->url,
+                               last + " after " + std::to_string(out.attempts) + " attempts");
+            }
+            ++stats.retries;
+            if (!co_await sleep_until(clock::now() + *wait))
+                co_return fail(std::move(out), errc::cancelled, req.method, t->url, "cancelled");
+        }
+    }
+
+    static std::optional<target> resolve_location(const target& base, std::string_view location) {
+        auto ref = urls::parse_uri_reference(location);
+        auto base_url = urls::parse_uri(base.url);
+        if (!ref || !base_url) return std::nullopt;
+        urls::url resolved;
+        if (!urls::resolve(*base_url, *ref, resolved)) return std::nullopt;
+        return parse_target(resolved.buffer());
+    }
+
+    void cancel_all() {
+        cancelled = true;
+        workers.cancel_all();
+        for (auto& [key, hs] : hosts) {
+            hs->slots.cancel_all();
+            for (auto& c : hs->idle) c->close();
+            hs->idle.clear();
+        }
+        for (auto* c : active) c->close();
+        for (auto* t : sleeping) t->cancel();
+    }
+};
+
+client::client(asio::any_io_executor ex, client_options options) : impl_(std::make_unique<impl>(std::move(ex), std::move(options))) {}
+client::~client() = default;
+
+asio::awaitable<fetch_result> client::fetch(const request& req) { return impl_->fetch(req); }
+void client::cancel_all() { impl_->cancel_all(); }
+std::size_t client::in_flight() const noexcept { return impl_->workers.in_use(); }
+const client_stats& client::stats() const noexcept { return impl_->stats; }
+const client_options& client::options() const noexcept { return impl_->options; }
+
+} // namespace harvest::http
