@@ -333,6 +333,7 @@ struct client::impl {
             active.erase(conn.get());
             if (result.ec && reused && idempotent && !result.any_response_bytes && !cancelled) {
                 conn->close(); // stale keep-alive connection: try again on another
+                ++stats.stale_resends;
                 continue;
             }
             if (!result.ec && result.keep_alive && !cancelled && hs.idle.size() < options.max_per_host)

@@ -18,6 +18,7 @@ namespace harvest::http {
 struct client_stats {
     std::uint64_t attempts = 0;           // requests put on the wire
     std::uint64_t retries = 0;
+    std::uint64_t stale_resends = 0;      // re-sent at once because a pooled connection was dead
     std::uint64_t connections_opened = 0;
     std::uint64_t connections_reused = 0;
     std::uint64_t bytes = 0;              // decoded body bytes received
