@@ -1,0 +1,53 @@
+#pragma once
+// One merged glycan: GlyTouCan accession and sequences (GlyCosmos) plus, when enriched, the
+// GlyGen detail fields. Every field but the accession may be missing.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace harvest::sources {
+
+struct glycan_composition {
+    std::string residue;
+    std::int64_t count = 0;
+};
+
+struct glycan_species {
+    std::string name;
+    std::optional<std::int64_t> taxid;
+};
+
+struct glycan_classification {
+    std::string type;
+    std::optional<std::string> subtype;
+};
+
+struct glycan_motif {
+    std::string id;
+    std::optional<std::string> name;
+};
+
+struct glycan_crossref {
+    std::string database;
+    std::string id;
+};
+
+struct glycan_record {
+    std::string accession;
+    std::optional<std::string> wurcs;   // GlyCosmos, else GlyGen, else the SPARQL listing
+    std::optional<std::string> glycoct; // GlyCosmos, else GlyGen
+    bool enriched = false;              // GlyGen knew the accession
+    std::optional<double> mass;         // monoisotopic, GlyGen
+    std::optional<double> mass_pme;     // permethylated
+    std::optional<std::string> iupac;
+    std::optional<std::string> inchi;
+    std::optional<std::string> inchi_key;
+    std::vector<glycan_composition> composition;
+    std::vector<glycan_species> species;
+    std::vector<glycan_classification> classification;
+    std::vector<glycan_motif> motifs;
+    std::vector<glycan_crossref> crossrefs;
+};
+
+} // namespace harvest::sources
