@@ -1,14 +1,108 @@
 // harvest: the command-line entry point.
+#include <harvest/cli/collect.hpp>
+#include <harvest/cli/exit_codes.hpp>
 #include <harvest/version.hpp>
 
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
+namespace {
+
+using harvest::cli::collect_config;
+
+std::string joined_command_line(int argc, char** argv) {
+    std::string out;
+    for (int i = 0; i < argc; ++i) {
+        if (i) out += ' ';
+        out += argv[i];
+    }
+    return out;
+}
+
+struct collect_flags {
+    collect_config config;
+    std::size_t target = 0;
+    std::string ids, summary, format = "raw", user_agent, ca_file, base_url;
+    std::optional<double> rate;
+    double burst = 1;
+    double timeout_s = 0, retry_budget_s = 120, drain_timeout_s = 10;
+    std::size_t max_body_mb = 64;
+};
+
+void add_collect(CLI::App& app, collect_flags& f) {
+    auto* c = app.add_subcommand("collect", "Harvest records and write training data as JSONL");
+    auto& cfg = f.config;
+    c->add_option("--source", cfg.source, "Where to harvest from")->required()->check(CLI::IsMember({"glytoucan"}));
+    c->add_option("--ids", f.ids, "Targets to fetch, one per line ('-' for stdin; # comments allowed); default: enumerate");
+    c->add_option("--target", f.target, "Stop after N records written (default: everything enumerated)")->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
+    c->add_option("--workers", cfg.http.workers, "Requests in flight, all hosts together")->capture_default_str()->check(CLI::Range(1, 1000));
+    c->add_option("--max-per-host", cfg.http.max_per_host, "Connections per host (default: --workers)")->check(CLI::Range(1, 1000));
+    c->add_option("--batch-size", cfg.batch_size, "Records converted and written as one unit")->capture_default_str()->check(CLI::Range(1, 1'000'000));
+    c->add_option("--format", f.format, "Output format: raw (typed record) or text (natural language)")->capture_default_str()->check(CLI::IsMember({"raw", "text"}));
+    c->add_option("--out", cfg.out, "Output file ending in .jsonl, or '-' for standard output")->capture_default_str();
+    c->add_option("--summary", f.summary, "Also write the run summary as JSON to this file");
+    c->add_flag("--dry-run", cfg.dry_run, "Print the targets that would be fetched; fetch nothing");
+    c->add_option("--rate", f.rate, "Requests per second per host (default: each service's polite default, see README)")->check(CLI::PositiveNumber);
+    c->add_option("--burst", f.burst, "Token-bucket size for --rate")->capture_default_str()->check(CLI::Range(1.0, 1e6));
+    c->add_option("--retries", cfg.http.retry.max_retries, "Retries per request after the first attempt")->capture_default_str()->check(CLI::Range(0, 100));
+    c->add_option("--retry-budget", f.retry_budget_s, "Seconds one request may spend waiting between retries")->capture_default_str()->check(CLI::Range(0.0, 86400.0));
+    c->add_option("--timeout", f.timeout_s, "Seconds allowed for each phase of a request (connect, TLS, first byte, ...)")->check(CLI::Range(0.001, 86400.0));
+    c->add_option("--max-body", f.max_body_mb, "Largest response body accepted, in MiB (decoded size too)")->capture_default_str()->check(CLI::Range(1, 4096));
+    c->add_option("--user-agent", f.user_agent, "User-Agent header (put your contact in it)");
+    c->add_option("--ca-file", f.ca_file, "PEM file of CAs to trust in addition to the system store")->check(CLI::ExistingFile);
+    c->add_option("--drain-timeout", f.drain_timeout_s, "On the first SIGINT/SIGTERM, seconds to let requests in flight finish")->capture_default_str()->check(CLI::Range(0.0, 3600.0));
+    c->add_option("--base-url", f.base_url, "Point every service at one host (a mirror or harvest-fixture-server)");
+    c->add_option("--sparql-url", cfg.glytoucan.sparql_url, "GlyTouCan SPARQL endpoint")->capture_default_str();
+    c->add_option("--glycosmos-url", cfg.glytoucan.glycosmos_url, "GlyCosmos API base")->capture_default_str();
+    c->add_option("--glygen-url", cfg.glytoucan.glygen_url, "GlyGen API base")->capture_default_str();
+    c->add_option("--page-size", cfg.glytoucan.page_size, "SPARQL enumeration page size")->capture_default_str()->check(CLI::Range(1, 100000));
+    c->add_flag("--no-enrich", [&cfg](std::int64_t) { cfg.glytoucan.enrich = false; }, "Skip the GlyGen detail request");
+}
+
+int finish_collect(collect_flags& f, const std::string& command_line) {
+    auto& cfg = f.config;
+    cfg.command_line = command_line;
+    if (f.target) cfg.target = f.target;
+    if (!f.ids.empty()) cfg.ids_file = f.ids;
+    if (!f.summary.empty()) cfg.summary_file = f.summary;
+    cfg.format = *harvest::convert::parse_output_format(f.format);
+    if (cfg.out != "-" && !cfg.out.ends_with(".jsonl")) {
+        std::cerr << "harvest: --out " << cfg.out << ": expected a path ending in .jsonl, or - for standard output\n";
+        return harvest::cli::exit_usage;
+    }
+    if (!f.base_url.empty()) cfg.glytoucan.set_base_url(f.base_url);
+    if (f.rate) cfg.http.rate = harvest::http::rate_limit{*f.rate, f.burst};
+    else cfg.http.host_rates = harvest::sources::glytoucan_default_rates();
+    cfg.http.retry.budget = std::chrono::milliseconds(static_cast<std::int64_t>(f.retry_budget_s * 1000));
+    if (f.timeout_s > 0) cfg.http.timeouts = harvest::http::phase_timeouts::uniform(std::chrono::milliseconds(static_cast<std::int64_t>(f.timeout_s * 1000)));
+    cfg.http.body_limit = f.max_body_mb << 20;
+    cfg.http.user_agent = f.user_agent;
+    if (!f.ca_file.empty()) cfg.http.ca_file = f.ca_file;
+    cfg.drain_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(f.drain_timeout_s * 1000));
+    return harvest::cli::run_collect(cfg);
+}
+
+} // namespace
+
 int main(int argc, char** argv) {
     CLI::App app{"harvest: a fast, reliable async HTTP metadata harvester for ML datasets"};
     app.set_version_flag("--version", std::string("harvest ") + harvest::version);
     app.require_subcommand(1);
-    CLI11_PARSE(app, argc, argv);
-    return 0;
+    collect_flags collect;
+    add_collect(app, collect);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "harvest: " << e.what() << " (see harvest --help)\n";
+        return harvest::cli::exit_usage;
+    }
+    if (app.got_subcommand("collect")) return finish_collect(collect, joined_command_line(argc, argv));
+    return harvest::cli::exit_usage;
 }

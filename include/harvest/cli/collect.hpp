@@ -1,0 +1,32 @@
+#pragma once
+// `harvest collect`: enumerate targets, fetch them with up to --workers requests in flight,
+// convert batches of records and write JSONL, then failures.jsonl and manifest.json.
+#include <harvest/convert/converter.hpp>
+#include <harvest/http/client_options.hpp>
+#include <harvest/sources/glytoucan_source.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace harvest::cli {
+
+struct collect_config {
+    std::string source = "glytoucan";
+    std::optional<std::string> ids_file; // "-": standard input
+    std::optional<std::size_t> target;   // records written
+    std::size_t batch_size = 50;
+    convert::output_format format = convert::output_format::raw;
+    std::string out = "harvest.jsonl";   // "-": standard output
+    std::optional<std::string> summary_file;
+    bool dry_run = false;
+    std::chrono::milliseconds drain_timeout{10'000};
+    http::client_options http;
+    sources::glytoucan_options glytoucan;
+    std::string command_line;
+};
+
+// Runs the job on its own io_context; returns the exit code. Messages go to stderr.
+int run_collect(const collect_config& config);
+
+} // namespace harvest::cli

@@ -1,0 +1,375 @@
+#include <harvest/cli/collect.hpp>
+
+#include <harvest/cli/exit_codes.hpp>
+#include <harvest/error.hpp>
+#include <harvest/export/json_writer.hpp>
+#include <harvest/export/jsonl_file.hpp>
+#include <harvest/http/async_semaphore.hpp>
+#include <harvest/http/client.hpp>
+#include <harvest/version.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <cstdio>
+#include <ctime>
+#include <deque>
+#include <fstream>
+#include <iostream>
+#include <unordered_set>
+
+namespace harvest::cli {
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using exporting::json_writer;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+std::string utc_now() {
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+struct pending_target {
+    std::string id;
+    std::optional<sources::sparql_row> listing; // set when the enumeration listed it
+};
+
+// Reads ids, one per line ("-": stdin); blank lines and '#' comments are skipped.
+std::vector<pending_target> read_ids(const std::string& file) {
+    std::ifstream in;
+    if (file != "-") {
+        in.open(file);
+        if (!in) throw std::invalid_argument("--ids " + file + ": cannot read the file");
+    }
+    std::istream& s = file == "-" ? std::cin : in;
+    std::vector<pending_target> out;
+    std::size_t line_no = 0;
+    for (std::string line; std::getline(s, line);) {
+        ++line_no;
+        if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+        while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+        while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.erase(0, 1);
+        if (line.empty()) continue;
+        if (!sources::is_glytoucan_accession(line))
+            throw std::invalid_argument("--ids " + file + " line " + std::to_string(line_no) + ": '" + line +
+                                        "' is not a GlyTouCan accession (expected G + 5 digits + 2 capital letters, e.g. G17689DH)");
+        out.push_back({std::move(line), std::nullopt});
+    }
+    return out;
+}
+
+class collect_job {
+public:
+    collect_job(const collect_config& config, asio::io_context& ioc)
+        : config_(config), ioc_(ioc), client_(ioc.get_executor(), config.http), source_(client_, config.glytoucan),
+          list_mutex_(ioc.get_executor(), 1), signals_(ioc, SIGINT, SIGTERM), drain_timer_(ioc) {}
+
+    int run() {
+        started_ = std::chrono::steady_clock::now();
+        started_at_ = utc_now();
+        if (config_.ids_file) {
+            for (auto& t : read_ids(*config_.ids_file)) queue_.push_back(std::move(t));
+            exhausted_ = true;
+        }
+        if (!config_.dry_run && config_.out != "-") {
+            const auto dir = fs::path(config_.out).parent_path();
+            if (!dir.empty() && !fs::is_directory(dir))
+                throw std::invalid_argument("--out " + config_.out + ": directory " + dir.string() + " does not exist");
+            failures_path_ = sibling("failures.jsonl");
+        }
+        if (!config_.dry_run) file_.emplace(config_.out);
+
+        watch_signals();
+        auto main = config_.dry_run ? dry_run() : harvest();
+        asio::co_spawn(ioc_, std::move(main), [this](std::exception_ptr e) {
+            if (e) failure_ = e;
+            signals_.cancel();
+            drain_timer_.cancel();
+        });
+        ioc_.run();
+        if (failure_) std::rethrow_exception(failure_);
+        if (config_.dry_run) return fatal_ ? report_fatal() : exit_ok;
+        return finish();
+    }
+
+private:
+    fs::path sibling(const std::string& name) const {
+        return fs::path(config_.out).parent_path() / name;
+    }
+
+    void watch_signals() {
+        signals_.async_wait([this](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            if (!stopping_) {
+                stopping_ = true;
+                std::cerr << "harvest: interrupted; finishing " << in_progress_ << " requests in flight (at most "
+                          << config_.drain_timeout.count() / 1000.0 << " s; interrupt again to stop now)\n";
+                drain_timer_.expires_after(config_.drain_timeout);
+                drain_timer_.async_wait([this](const boost::system::error_code& e) {
+                    if (!e) client_.cancel_all();
+                });
+                watch_signals();
+            } else {
+                client_.cancel_all();
+            }
+        });
+    }
+
+    bool target_reached() const { return config_.target && accepted_ + in_progress_ >= *config_.target; }
+
+    asio::awaitable<std::optional<pending_target>> next_target() {
+        for (;;) {
+            if (!queue_.empty()) {
+                auto t = std::move(queue_.front());
+                queue_.pop_front();
+                co_return t;
+            }
+            if (exhausted_ || stopping_) co_return std::nullopt;
+            if (!co_await list_mutex_.acquire()) co_return std::nullopt;
+            struct unlock {
+                http::async_semaphore& m;
+                ~unlock() { m.release(); }
+            } guard{list_mutex_};
+            if (!queue_.empty() || exhausted_) continue; // another worker listed meanwhile
+            std::vector<sources::sparql_row> rows;
+            auto error = co_await source_.list_page(list_offset_, rows);
+            if (!error.empty()) {
+                if (!stopping_) fatal_ = error;
+                exhausted_ = true;
+                continue;
+            }
+            list_offset_ += rows.size();
+            if (rows.size() < config_.glytoucan.page_size) exhausted_ = true;
+            for (auto& r : rows) {
+                auto id = r.accession;
+                queue_.push_back({std::move(id), std::move(r)});
+            }
+        }
+    }
+
+    asio::awaitable<void> worker() {
+        while (!stopping_ && !target_reached() && !fatal_) {
+            auto t = co_await next_target();
+            if (!t) co_return;
+            if (stopping_ || target_reached()) {
+                queue_.push_front(std::move(*t));
+                co_return;
+            }
+            if (!claimed_.insert(t->id).second) continue; // listed twice: harvested once
+            ++in_progress_;
+            auto outcome = co_await source_.fetch(t->id, t->listing);
+            --in_progress_;
+            if (auto* record = std::get_if<sources::glycan_record>(&outcome)) {
+                ++accepted_;
+                batch_.push_back({t->id, config_.source, utc_now(), std::move(*record)});
+                if (batch_.size() >= config_.batch_size) flush_batch();
+            } else {
+                auto& failure = std::get<sources::target_failure>(outcome);
+                if (stopping_ && failure.reason.ends_with(": cancelled")) continue; // left for a later run
+                failures_.push_back(std::move(failure));
+            }
+        }
+    }
+
+    asio::awaitable<void> harvest() {
+        auto ex = ioc_.get_executor();
+        std::size_t running = config_.http.workers;
+        asio::steady_timer all_done(ex, asio::steady_timer::time_point::max());
+        for (std::size_t i = 0; i < config_.http.workers; ++i) {
+            auto task = worker();
+            asio::co_spawn(ex, std::move(task), [&](std::exception_ptr e) {
+                if (e && !failure_) failure_ = e;
+                if (--running == 0) all_done.cancel();
+            });
+        }
+        co_await all_done.async_wait(use_tuple);
+        flush_batch();
+    }
+
+    asio::awaitable<void> dry_run() {
+        std::size_t printed = 0;
+        while (!config_.target || printed < *config_.target) {
+            auto t = co_await next_target();
+            if (!t) break;
+            if (!claimed_.insert(t->id).second) continue;
+            std::cout << t->id << '\n';
+            ++printed;
+        }
+        std::cout.flush();
+    }
+
+    void flush_batch() {
+        if (batch_.empty()) return;
+        std::string lines;
+        convert::convert_batch(batch_, config_.format, lines);
+        file_->write(lines, batch_.size());
+        batch_.clear();
+    }
+
+    int report_fatal() {
+        std::cerr << "harvest: " << *fatal_ << '\n';
+        return exit_fatal;
+    }
+
+    std::string finish_reason() const {
+        if (fatal_) return "failed";
+        if (stopping_) return "interrupted";
+        if (config_.target && accepted_ >= *config_.target) return "target_reached";
+        return "complete";
+    }
+
+    int finish() {
+        const auto reason = finish_reason();
+        if (fatal_ && accepted_ == 0) return report_fatal(); // nothing harvested: leave no output behind
+        file_->commit();
+        if (failures_path_) exporting::write_file_atomically(*failures_path_, failures_jsonl());
+        if (config_.out != "-") exporting::write_file_atomically(sibling("manifest.json"), manifest(reason));
+        const auto summary = summary_json(reason);
+        if (config_.summary_file) exporting::write_file_atomically(*config_.summary_file, summary + "\n");
+        print_summary(reason);
+        if (fatal_) return report_fatal();
+        if (reason == "interrupted") return exit_interrupted;
+        return failures_.empty() ? exit_ok : exit_failures;
+    }
+
+    std::string failures_jsonl() const {
+        std::string out;
+        for (const auto& f : failures_) {
+            json_writer w(out);
+            w.begin_object().key("id").value(f.id).key("source").value(config_.source).key("url").value(f.url)
+                .key("last_status").value(static_cast<std::uint64_t>(f.last_status)).key("reason").value(f.reason)
+                .key("attempts").value(f.attempts).end_object();
+            out += '\n';
+        }
+        return out;
+    }
+
+    void write_selection(json_writer& w) const {
+        w.begin_object();
+        if (config_.ids_file) w.key("ids_file").value(*config_.ids_file);
+        else w.key("enumeration").value("sparql").key("sparql_url").value(config_.glytoucan.sparql_url).key("page_size").value(
+            static_cast<std::uint64_t>(config_.glytoucan.page_size));
+        w.key("enrich").value(config_.glytoucan.enrich);
+        if (config_.target) w.key("target").value(static_cast<std::uint64_t>(*config_.target));
+        w.end_object();
+    }
+
+    std::string manifest(const std::string& reason) const {
+        std::string out;
+        json_writer w(out);
+        w.begin_object();
+        w.key("tool").value("harvest").key("version").value(version).key("command_line").value(config_.command_line);
+        w.key("source").value(config_.source).key("selection");
+        write_selection(w);
+        w.key("format").value(config_.format == convert::output_format::raw ? "raw" : "text");
+        w.key("schema_version").value(convert::schema_version);
+        w.key("started_at").value(started_at_).key("finished_at").value(utc_now()).key("finish_reason").value(reason);
+        w.key("files").begin_array().begin_object().key("path").value(fs::path(config_.out).filename().string())
+            .key("records").value(file_->records()).key("bytes").value(file_->bytes()).key("sha256").value(file_->sha256_hex())
+            .end_object().end_array();
+        w.key("records").value(file_->records()).key("failures").value(static_cast<std::uint64_t>(failures_.size()));
+        w.end_object();
+        return out + "\n";
+    }
+
+    double elapsed_seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count(); }
+
+    std::string summary_json(const std::string& reason) const {
+        const auto& s = client_.stats();
+        std::string out;
+        json_writer w(out);
+        w.begin_object().key("finish_reason").value(reason).key("records").value(file_->records())
+            .key("failures").value(static_cast<std::uint64_t>(failures_.size()));
+        std::map<std::string, std::uint64_t> by_reason;
+        for (const auto& f : failures_) ++by_reason[f.reason];
+        w.key("failures_by_reason").begin_object();
+        for (const auto& [k, v] : by_reason) w.key(k).value(v);
+        w.end_object();
+        w.key("requests").value(s.attempts).key("retries").value(s.retries);
+        w.key("requests_by_status").begin_object();
+        for (const auto& [status, n] : s.by_status) w.key(std::to_string(status)).value(n);
+        w.end_object();
+        w.key("bytes_received").value(s.bytes).key("bytes_written").value(file_->bytes());
+        const double elapsed = elapsed_seconds();
+        w.key("elapsed_seconds").value(elapsed).key("records_per_second").value(elapsed > 0 ? static_cast<double>(file_->records()) / elapsed : 0.0);
+        w.end_object();
+        return out;
+    }
+
+    void print_summary(const std::string& reason) const {
+        const auto& s = client_.stats();
+        const double elapsed = elapsed_seconds();
+        std::string statuses;
+        for (const auto& [status, n] : s.by_status) statuses += (statuses.empty() ? "" : ", ") + std::to_string(status) + ": " + std::to_string(n);
+        std::fprintf(stderr,
+                     "harvest collect: %s\n"
+                     "  records written   %llu  (%s)\n"
+                     "  failures          %zu%s\n"
+                     "  requests          %llu  (%s)\n"
+                     "  retries           %llu\n"
+                     "  bytes received    %.1f MB\n"
+                     "  elapsed           %.2f s\n"
+                     "  rate              %.1f records/s\n",
+                     reason.c_str(), static_cast<unsigned long long>(file_->records()),
+                     config_.out == "-" ? "standard output" : config_.out.c_str(), failures_.size(),
+                     failures_.empty() || !failures_path_ ? "" : ("  (" + failures_path_->string() + ")").c_str(),
+                     static_cast<unsigned long long>(s.attempts), statuses.c_str(), static_cast<unsigned long long>(s.retries),
+                     static_cast<double>(s.bytes) / 1e6, elapsed, elapsed > 0 ? static_cast<double>(file_->records()) / elapsed : 0.0);
+    }
+
+    const collect_config& config_;
+    asio::io_context& ioc_;
+    http::client client_;
+    sources::glytoucan_source source_;
+    http::async_semaphore list_mutex_;
+    asio::signal_set signals_;
+    asio::steady_timer drain_timer_;
+
+    std::deque<pending_target> queue_;
+    bool exhausted_ = false;
+    std::size_t list_offset_ = 0;
+    std::unordered_set<std::string> claimed_;
+    std::size_t in_progress_ = 0;
+    std::size_t accepted_ = 0;
+    bool stopping_ = false;
+    std::optional<std::string> fatal_;
+    std::exception_ptr failure_;
+
+    std::vector<convert::training_record> batch_;
+    std::optional<exporting::jsonl_file> file_;
+    std::optional<fs::path> failures_path_;
+    std::vector<sources::target_failure> failures_;
+    std::chrono::steady_clock::time_point started_;
+    std::string started_at_;
+};
+
+} // namespace
+
+int run_collect(const collect_config& config) {
+    try {
+        asio::io_context ioc(1);
+        collect_job job(config, ioc);
+        return job.run();
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "harvest: " << e.what() << '\n';
+        return exit_usage;
+    } catch (const std::exception& e) {
+        std::cerr << "harvest: " << e.what() << '\n';
+        return exit_fatal;
+    }
+}
+
+} // namespace harvest::cli

@@ -1,0 +1,109 @@
+#include <harvest/export/jsonl_file.hpp>
+
+#include <openssl/evp.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace harvest::exporting {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string io_error(std::string_view action, const fs::path& p) {
+    return "cannot " + std::string(action) + " " + p.string() + ": " + std::strerror(errno);
+}
+
+fs::path temp_beside(const fs::path& final_path) {
+    std::string name(1, '.'); // built by appends: g++ 12 warns falsely (-Wrestrict) on "." + string
+    name += final_path.filename().string();
+    name += ".tmp-";
+    name += std::to_string(::getpid());
+    return final_path.parent_path() / name;
+}
+
+void sync_and_close(std::FILE* f, const fs::path& p) {
+    if (std::fflush(f) != 0 || ::fsync(::fileno(f)) != 0) {
+        const auto message = io_error("write", p);
+        std::fclose(f);
+        throw std::runtime_error(message);
+    }
+    if (std::fclose(f) != 0) throw std::runtime_error(io_error("close", p));
+}
+
+} // namespace
+
+struct jsonl_file::digest {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    digest() { EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr); }
+    ~digest() { EVP_MD_CTX_free(ctx); }
+};
+
+jsonl_file::jsonl_file(fs::path final_path) : final_(std::move(final_path)), digest_(std::make_unique<digest>()) {
+    if (final_ == "-") {
+        to_stdout_ = true;
+        file_ = stdout;
+        return;
+    }
+    const auto dir = final_.parent_path().empty() ? fs::path(".") : final_.parent_path();
+    if (!fs::is_directory(dir)) throw std::runtime_error("output directory does not exist: " + dir.string());
+    temp_ = temp_beside(final_);
+    file_ = std::fopen(temp_.c_str(), "wb");
+    if (!file_) throw std::runtime_error(io_error("create", temp_));
+}
+
+jsonl_file::~jsonl_file() {
+    if (to_stdout_ || committed_) return;
+    if (file_) std::fclose(file_);
+    std::error_code ec;
+    fs::remove(temp_, ec);
+}
+
+void jsonl_file::write(std::string_view lines, std::size_t records) {
+    if (lines.empty()) return;
+    if (std::fwrite(lines.data(), 1, lines.size(), file_) != lines.size())
+        throw std::runtime_error(io_error("write", to_stdout_ ? fs::path("standard output") : temp_));
+    EVP_DigestUpdate(digest_->ctx, lines.data(), lines.size());
+    bytes_ += lines.size();
+    records_ += records;
+}
+
+void jsonl_file::commit() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    EVP_DigestFinal_ex(digest_->ctx, md, &len);
+    static constexpr char hex[] = "0123456789abcdef";
+    for (unsigned i = 0; i < len; ++i) {
+        sha256_ += hex[md[i] >> 4];
+        sha256_ += hex[md[i] & 15];
+    }
+    if (to_stdout_) {
+        std::fflush(stdout);
+        committed_ = true;
+        return;
+    }
+    sync_and_close(file_, temp_);
+    file_ = nullptr;
+    if (std::rename(temp_.c_str(), final_.c_str()) != 0) throw std::runtime_error(io_error("rename into", final_));
+    committed_ = true;
+}
+
+std::string jsonl_file::sha256_hex() const { return sha256_; }
+
+void write_file_atomically(const fs::path& path, std::string_view content) {
+    const auto temp = temp_beside(path);
+    std::FILE* f = std::fopen(temp.c_str(), "wb");
+    if (!f) throw std::runtime_error(io_error("create", temp));
+    if (std::fwrite(content.data(), 1, content.size(), f) != content.size()) {
+        const auto message = io_error("write", temp);
+        std::fclose(f);
+        std::remove(temp.c_str());
+        throw std::runtime_error(message);
+    }
+    sync_and_close(f, temp);
+    if (std::rename(temp.c_str(), path.c_str()) != 0) throw std::runtime_error(io_error("rename into", path));
+}
+
+} // namespace harvest::exporting

@@ -1,0 +1,162 @@
+#include <harvest/sources/glytoucan_source.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include <cctype>
+#include <memory>
+
+namespace harvest::sources {
+namespace asio = boost::asio;
+
+namespace {
+
+std::string without_trailing_slash(std::string s) {
+    while (!s.empty() && s.back() == '/') s.pop_back();
+    return s;
+}
+
+std::string form_encode(std::string_view s) {
+    boost::urls::encoding_opts opts;
+    opts.space_as_plus = true;
+    return boost::urls::encode(s, boost::urls::unreserved_chars, opts);
+}
+
+target_failure failure_from(const std::string& id, const http::fetch_result& r, std::string reason) {
+    return target_failure{id, r.res.url.empty() ? std::string() : r.res.url, r.res.status, std::move(reason), r.attempts};
+}
+
+// Shared between the accession's coroutine and the concurrent GlyGen request it spawns, so
+// that neither outlives the state it writes.
+struct glygen_call {
+    http::request req;
+    http::fetch_result result;
+    bool done = false;
+    std::unique_ptr<asio::steady_timer> finished;
+};
+
+asio::awaitable<void> run_glygen_call(http::client& client, std::shared_ptr<glygen_call> call) {
+    call->result = co_await client.fetch(call->req);
+    call->done = true;
+    call->finished->cancel();
+}
+
+} // namespace
+
+void glytoucan_options::set_base_url(const std::string& base) {
+    const auto b = without_trailing_slash(base);
+    sparql_url = b + "/sparql";
+    glycosmos_url = b;
+    glygen_url = b;
+}
+
+std::map<std::string, http::rate_limit, std::less<>> glytoucan_default_rates() {
+    return {{"ts.glytoucan.org", {2.0, 2.0}}, {"api.glycosmos.org", {5.0, 5.0}}, {"api.glygen.org", {5.0, 5.0}}};
+}
+
+bool is_glytoucan_accession(std::string_view id) noexcept {
+    if (id.size() != 8 || id[0] != 'G') return false;
+    for (std::size_t i = 1; i < 6; ++i)
+        if (!std::isdigit(static_cast<unsigned char>(id[i]))) return false;
+    return std::isupper(static_cast<unsigned char>(id[6])) && std::isupper(static_cast<unsigned char>(id[7]));
+}
+
+glytoucan_source::glytoucan_source(http::client& client, glytoucan_options options)
+    : client_(client), options_(std::move(options)) {
+    options_.glycosmos_url = without_trailing_slash(options_.glycosmos_url);
+    options_.glygen_url = without_trailing_slash(options_.glygen_url);
+}
+
+std::string glytoucan_source::sparql_query(std::size_t offset) const {
+    // The GlyTouCan sample query for primary ids with WURCS, made OPTIONAL so that accessions
+    // without a WURCS sequence are still listed, and the archive graph excluded.
+    return "PREFIX glycan: <http://purl.jp/bio/12/glyco/glycan#>\n"
+           "PREFIX glytoucan: <http://www.glytoucan.org/glyco/owl/glytoucan#>\n"
+           "SELECT DISTINCT ?AccNum ?wurcs\n"
+           "FROM <http://rdf.glytoucan.org/core>\n"
+           "FROM <http://rdf.glytoucan.org/sequence/wurcs>\n"
+           "WHERE {\n"
+           "  ?saccharide glytoucan:has_primary_id ?AccNum .\n"
+           "  OPTIONAL { ?saccharide glycan:has_glycosequence ?gseq . ?gseq glycan:has_sequence ?wurcs . }\n"
+           "  FILTER NOT EXISTS { GRAPH <http://rdf.glytoucan.org/archive> { ?saccharide ?p ?o } }\n"
+           "}\n"
+           "ORDER BY ?AccNum LIMIT " + std::to_string(options_.page_size) + " OFFSET " + std::to_string(offset) + "\n";
+}
+
+asio::awaitable<std::string> glytoucan_source::list_page(std::size_t offset, std::vector<sparql_row>& out) {
+    http::request req;
+    req.method = "POST";
+    req.url = options_.sparql_url;
+    req.headers = {{"Accept", "application/sparql-results+json"}, {"Content-Type", "application/x-www-form-urlencoded"}};
+    req.body = "query=" + form_encode(sparql_query(offset));
+    auto result = co_await client_.fetch(req);
+    if (!result.ok()) co_return "GlyTouCan SPARQL listing at offset " + std::to_string(offset) + ": " + result.error;
+    if (result.res.status != 200)
+        co_return "GlyTouCan SPARQL listing at offset " + std::to_string(offset) + ": " + options_.sparql_url + " answered HTTP " +
+            std::to_string(result.res.status);
+    auto error = parse_sparql_rows(list_parser_, result.res.body, "AccNum", "wurcs", out);
+    if (!error.empty()) co_return options_.sparql_url + ": " + error;
+    co_return std::string();
+}
+
+asio::awaitable<glycan_outcome> glytoucan_source::fetch(const std::string& accession, const std::optional<sparql_row>& listing) {
+    auto ex = co_await asio::this_coro::executor;
+    simdjson::ondemand::parser parser; // one per coroutine: accessions are fetched concurrently
+
+    // GlyGen runs concurrently with GlyCosmos; GlyGen's 500 + non-existent-record is an answer.
+    std::shared_ptr<glygen_call> glygen;
+    if (options_.enrich) {
+        glygen = std::make_shared<glygen_call>();
+        glygen->req.url = options_.glygen_url + "/glycan/detail/" + accession + "/";
+        // Only an unknown accession is final; other GlyGen errors (open-connection-failed) may pass.
+        glygen->req.is_permanent = [](const http::response& r) {
+            return r.status == 500 && r.body.find("\"non-existent-record\"") != std::string::npos;
+        };
+        glygen->finished = std::make_unique<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
+        auto task = run_glygen_call(client_, glygen);
+        asio::co_spawn(ex, std::move(task), asio::detached);
+    }
+
+    http::request seqs_req;
+    seqs_req.url = options_.glycosmos_url + "/sparqlist/gtcid2seqs?gtcid=" + accession;
+    auto seqs = co_await client_.fetch(seqs_req);
+    if (glygen && !glygen->done) co_await glygen->finished->async_wait(asio::as_tuple(asio::use_awaitable));
+
+    glycan_record record;
+    record.accession = accession;
+    if (!seqs.ok()) co_return failure_from(accession, seqs, seqs.error);
+    if (seqs.res.status != 200)
+        co_return failure_from(accession, seqs, "GlyCosmos gtcid2seqs answered HTTP " + std::to_string(seqs.res.status));
+    glycosmos_sequences sequences;
+    if (auto error = parse_gtcid2seqs(parser, seqs.res.body, sequences); !error.empty())
+        co_return failure_from(accession, seqs, error);
+    record.wurcs = sequences.wurcs ? sequences.wurcs : listing ? listing->wurcs : std::nullopt;
+    record.glycoct = sequences.glycoct;
+
+    if (glygen) {
+        auto& g = glygen->result;
+        if (!g.ok()) co_return failure_from(accession, g, g.error);
+        if (g.res.status == 200) {
+            if (auto error = parse_glygen_detail(parser, g.res.body, record); !error.empty())
+                co_return failure_from(accession, g, error);
+        } else if (g.res.status == 500) {
+            auto code = glygen_error_code(parser, g.res.body);
+            if (code != "non-existent-record")
+                co_return failure_from(accession, g, "GlyGen answered HTTP 500 with error_code '" + code.value_or("(none)") + "'");
+            // Not in GlyGen: the record is still written from GlyTouCan/GlyCosmos, not enriched.
+        } else if (g.res.status != 404) {
+            co_return failure_from(accession, g, "GlyGen answered HTTP " + std::to_string(g.res.status));
+        }
+    }
+    if (!listing && !record.wurcs && !record.glycoct && !record.enriched)
+        co_return target_failure{accession, seqs.res.url, seqs.res.status, "not found: no sequence in GlyCosmos and not in GlyGen", seqs.attempts};
+    co_return record;
+}
+
+} // namespace harvest::sources

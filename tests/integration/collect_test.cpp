@@ -1,0 +1,234 @@
+// `harvest collect` end to end: the harvest executable (a child process) against the fixture
+// server on 127.0.0.1; outputs are read back and checked line by line.
+#include "support/child_process.hpp"
+#include "support/self_signed.hpp"
+#include "support/test_server.hpp"
+
+#include <doctest/doctest.h>
+#include <simdjson.h>
+
+#include <openssl/evp.h>
+
+#include <csignal>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+using namespace harvest::test;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using harvest::fixture::fault_kind;
+using harvest::fixture::fixture_options;
+
+namespace {
+
+std::string read_text(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+}
+
+std::string sha256_hex(const std::string& data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+    std::string hex;
+    for (unsigned i = 0; i < len; ++i) {
+        char b[3];
+        std::snprintf(b, sizeof b, "%02x", md[i]);
+        hex += b;
+    }
+    return hex;
+}
+
+struct temp_dir {
+    fs::path path = make_temp_dir("harvest-collect");
+    ~temp_dir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+std::vector<std::string> harvest_args(std::uint16_t port, const fs::path& out, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{HARVEST_EXE, "collect", "--source", "glytoucan", "--base-url",
+                                  "http://127.0.0.1:" + std::to_string(port), "--out", out.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+}
+
+// Every line parses as JSON with a unique id; returns the ids.
+std::vector<std::string> check_jsonl(const std::string& text) {
+    simdjson::dom::parser parser;
+    std::vector<std::string> ids;
+    std::set<std::string> unique;
+    for (const auto& line : lines_of(text)) {
+        auto doc = parser.parse(line);
+        REQUIRE_MESSAGE(doc.error() == simdjson::SUCCESS, line);
+        std::string_view id;
+        REQUIRE(doc["id"].get(id) == simdjson::SUCCESS);
+        CHECK_MESSAGE(unique.insert(std::string(id)).second, "duplicate id " << id);
+        ids.emplace_back(id);
+    }
+    if (!text.empty()) CHECK(text.back() == '\n'); // only complete lines
+    return ids;
+}
+
+} // namespace
+
+TEST_CASE("collect: the main job writes 100 glycan records, failures.jsonl and a manifest that matches them") {
+    running_server server;
+    temp_dir dir;
+    const auto out = dir.path / "glycans.jsonl";
+    auto r = run_process(harvest_args(server.port(), out, {"--target", "100", "--workers", "100", "--summary", (dir.path / "summary.json").string()}));
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    const auto text = read_text(out);
+    const auto ids = check_jsonl(text);
+    CHECK(ids.size() == 100);
+    CHECK(read_text(dir.path / "failures.jsonl").empty());
+
+    simdjson::dom::parser parser;
+    const auto manifest_text = read_text(dir.path / "manifest.json");
+    auto manifest = parser.parse(manifest_text);
+    REQUIRE(manifest.error() == simdjson::SUCCESS);
+    CHECK(std::string_view(manifest["finish_reason"]) == "target_reached");
+    CHECK(std::uint64_t(manifest["records"]) == 100);
+    CHECK(std::uint64_t(manifest["files"].at(0)["records"]) == 100);
+    CHECK(std::uint64_t(manifest["files"].at(0)["bytes"]) == text.size());
+    CHECK(std::string_view(manifest["files"].at(0)["sha256"]) == sha256_hex(text));
+    CHECK(std::uint64_t(manifest["schema_version"]) == 1);
+
+    // The recorded GlyGen body for G17689DH comes through as typed fields.
+    simdjson::dom::parser line_parser;
+    bool seen = false;
+    for (const auto& line : lines_of(text)) {
+        auto doc = line_parser.parse(line);
+        if (std::string_view(doc["id"]) != "G17689DH") continue;
+        seen = true;
+        CHECK(double(doc["record"]["mass"]) == 2368.84);
+        CHECK(std::int64_t(doc["record"]["composition"].at(0)["count"]) == 4);
+        CHECK(bool(doc["record"]["enriched"]));
+    }
+    CHECK(seen);
+    auto summary = parser.parse(read_text(dir.path / "summary.json"));
+    CHECK(std::uint64_t(summary["records"]) == 100);
+}
+
+TEST_CASE("collect --ids: duplicates harvested once, unknown accessions in failures.jsonl, exit 3") {
+    running_server server;
+    temp_dir dir;
+    const auto ids = dir.path / "ids.txt";
+    std::ofstream(ids) << "# glycans to fetch\nG17689DH\n\nG22768VO  # the GlyCosmos example\nG99999ZZ\nG17689DH\n";
+    const auto out = dir.path / "glycans.jsonl";
+    auto r = run_process(harvest_args(server.port(), out, {"--ids", ids.string()}));
+    CHECK(r.exit_code == 3);
+    const auto written = check_jsonl(read_text(out));
+    CHECK(std::set<std::string>(written.begin(), written.end()) == std::set<std::string>{"G17689DH", "G22768VO"});
+    const auto failures = lines_of(read_text(dir.path / "failures.jsonl"));
+    REQUIRE(failures.size() == 1);
+    CHECK(failures[0].find(R"("id":"G99999ZZ")") != std::string::npos);
+    CHECK(failures[0].find("not found") != std::string::npos);
+}
+
+TEST_CASE("collect: transient faults are retried and every target is written once") {
+    fixture_options o;
+    o.fault_rate = 0.2;
+    o.faults = {fault_kind::http_500, fault_kind::http_503, fault_kind::reset_before, fault_kind::truncate, fault_kind::reset_mid};
+    o.seed = 11;
+    running_server server(o, synthesized_catalog());
+    temp_dir dir;
+    const auto out = dir.path / "glycans.jsonl";
+    auto r = run_process(harvest_args(server.port(), out, {"--target", "300", "--workers", "50", "--page-size", "70"}));
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(check_jsonl(read_text(out)).size() == 300);
+    CHECK(read_text(dir.path / "failures.jsonl").empty());
+}
+
+TEST_CASE("collect --format text and --out - write natural-language lines to standard output") {
+    running_server server;
+    auto r = run_process(harvest_args(server.port(), "-", {"--ids", "-", "--format", "text"}), 30s, "G17689DH\n");
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    const auto ids = check_jsonl(r.out);
+    REQUIRE(ids.size() == 1);
+    CHECK(r.out.find("GlyTouCan accession G17689DH is a glycan classified as N-glycan (complex).") != std::string::npos);
+    CHECK(r.out.find("Its monoisotopic mass is 2368.84 Da.") != std::string::npos);
+    CHECK(r.err.find("records written   1") != std::string::npos); // the summary goes to stderr
+}
+
+TEST_CASE("collect --dry-run lists the targets and fetches none") {
+    running_server server;
+    temp_dir dir;
+    const auto out = dir.path / "glycans.jsonl";
+    auto r = run_process(harvest_args(server.port(), out, {"--dry-run", "--target", "10"}));
+    CHECK(r.exit_code == 0);
+    CHECK(lines_of(r.out).size() == 10);
+    CHECK_FALSE(fs::exists(out));
+    const auto log = server_log(server.port());
+    REQUIRE(log.size() == 1);
+    CHECK(log[0].route == "sparql");
+}
+
+TEST_CASE("collect: bad input gets a one-line error naming it, exit 2, and no output") {
+    temp_dir dir;
+    const auto out = dir.path / "glycans.jsonl";
+    struct bad_case {
+        std::vector<std::string> args;
+        std::string expect;
+    };
+    const auto bad_ids = dir.path / "bad-ids.txt";
+    std::ofstream(bad_ids) << "G17689DH\n../etc/passwd\n";
+    const std::vector<bad_case> cases{
+        {{"--workers", "0"}, "--workers"},
+        {{"--batch-size", "abc"}, "--batch-size"},
+        {{"--rate", "-1"}, "--rate"},
+        {{"--format", "xml"}, "--format"},
+        {{"--bogus"}, "--bogus"},
+        {{"--ids", (dir.path / "missing.txt").string()}, "missing.txt: cannot read"},
+        {{"--ids", bad_ids.string()}, "line 2: '../etc/passwd' is not a GlyTouCan accession"},
+    };
+    for (const auto& c : cases) {
+        INFO("case: " << c.expect);
+        auto r = run_process(harvest_args(1, out, c.args));
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find(c.expect) != std::string::npos);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    }
+    auto nowhere = run_process(harvest_args(1, dir.path / "no" / "such" / "dir.jsonl", {}));
+    CHECK(nowhere.exit_code == 2);
+    CHECK(nowhere.err.find("does not exist") != std::string::npos);
+    auto extension = run_process(harvest_args(1, dir.path / "glycans.csv", {}));
+    CHECK(extension.exit_code == 2);
+    std::vector<std::string> left;
+    for (const auto& e : fs::directory_iterator(dir.path)) left.push_back(e.path().filename().string());
+    CHECK(left == std::vector<std::string>{"bad-ids.txt"}); // nothing written, not even a temporary file
+}
+
+TEST_CASE("collect: SIGINT mid-run drains, writes only complete lines and a manifest saying interrupted") {
+    fixture_options o;
+    o.latency = 100ms;
+    running_server server(o, synthesized_catalog());
+    temp_dir dir;
+    const auto out = dir.path / "glycans.jsonl";
+    child_process harvest(harvest_args(server.port(), out, {"--workers", "8", "--batch-size", "5", "--page-size", "50"}));
+    std::this_thread::sleep_for(1500ms);
+    harvest.signal(SIGINT);
+    auto r = harvest.wait(30s);
+    CHECK_MESSAGE(r.exit_code == 4, r.err);
+    const auto text = read_text(out);
+    const auto ids = check_jsonl(text);
+    CHECK(ids.size() > 0);
+    CHECK(ids.size() < 1100);
+    simdjson::dom::parser parser;
+    auto manifest = parser.parse(read_text(dir.path / "manifest.json"));
+    CHECK(std::string_view(manifest["finish_reason"]) == "interrupted");
+    CHECK(std::uint64_t(manifest["records"]) == ids.size());
+    CHECK(std::string_view(manifest["files"].at(0)["sha256"]) == sha256_hex(text));
+}
