@@ -139,6 +139,8 @@ TEST_CASE("collect --ids: duplicates harvested once, unknown accessions in failu
 }
 
 TEST_CASE("collect: transient faults are retried and every target is written once") {
+    // 20 % of requests fail; with 10 retries the chance that one of ~700 requests fails 11
+    // times in a row is about 1e-5, so a failure here means retries are broken.
     fixture_options o;
     o.fault_rate = 0.2;
     o.faults = {fault_kind::http_500, fault_kind::http_503, fault_kind::reset_before, fault_kind::truncate, fault_kind::reset_mid};
@@ -146,10 +148,10 @@ TEST_CASE("collect: transient faults are retried and every target is written onc
     running_server server(o, synthesized_catalog());
     temp_dir dir;
     const auto out = dir.path / "glycans.jsonl";
-    auto r = run_process(harvest_args(server.port(), out, {"--target", "300", "--workers", "50", "--page-size", "70"}));
+    auto r = run_process(harvest_args(server.port(), out, {"--target", "300", "--workers", "50", "--page-size", "70", "--retries", "10"}));
     CHECK_MESSAGE(r.exit_code == 0, r.err);
     CHECK(check_jsonl(read_text(out)).size() == 300);
-    CHECK(read_text(dir.path / "failures.jsonl").empty());
+    CHECK_MESSAGE(read_text(dir.path / "failures.jsonl").empty(), read_text(dir.path / "failures.jsonl"));
 }
 
 TEST_CASE("collect --format text and --out - write natural-language lines to standard output") {
