@@ -114,7 +114,8 @@ std::vector<test_response> fetch_all(std::uint16_t port, const std::vector<test_
     asio::co_spawn(ioc, std::move(task), on_done);
     // Hard deadline: the stream's own timeouts fire well before this.
     ioc.run_for(options.timeout * static_cast<int>(requests.size() + 1) + std::chrono::seconds(2));
-    REQUIRE_MESSAGE(done, "test client: work left behind after the deadline");
+    REQUIRE_MESSAGE(done, "test client: the exchange did not finish before its deadline");
+    REQUIRE_MESSAGE(ioc.stopped(), "test client: work left behind");
     if (failure) std::rethrow_exception(failure);
     return out;
 }
