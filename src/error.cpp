@@ -20,6 +20,7 @@ public:
         case errc::insecure_redirect: return "redirect to a less secure scheme refused";
         case errc::retries_exhausted: return "retries exhausted";
         case errc::cancelled: return "cancelled";
+        case errc::proxy_refused: return "the proxy refused the CONNECT tunnel";
         }
         return "unknown harvest error " + std::to_string(ev);
     }

@@ -14,6 +14,7 @@ enum class errc {
     insecure_redirect,    // https -> http, or to another scheme
     retries_exhausted,    // still failing after every retry the policy allows
     cancelled,            // the client was stopped
+    proxy_refused,        // the proxy did not open a CONNECT tunnel
 };
 
 const std::error_category& harvest_category() noexcept;

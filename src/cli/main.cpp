@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 
 namespace {
@@ -80,6 +81,12 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
     cfg.http.user_agent = f.user_agent;
     if (!f.ca_file.empty()) cfg.http.ca_file = f.ca_file;
     cfg.drain_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(f.drain_timeout_s * 1000));
+    try {
+        cfg.http.proxy = harvest::http::proxy_settings::from_environment([](const char* name) { return std::getenv(name); });
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "harvest: " << e.what() << '\n';
+        return harvest::cli::exit_usage;
+    }
     return harvest::cli::run_collect(cfg);
 }
 

@@ -15,6 +15,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -180,7 +181,8 @@ struct client::impl {
         co_return !cancelled;
     }
 
-    asio::awaitable<std::error_code> resolve(host_state& hs, const host_key& key) {
+    // Resolves where connections for this host go (the host itself, or its proxy), once.
+    asio::awaitable<std::error_code> resolve(host_state& hs, const std::string& host, std::uint16_t port) {
         if (hs.endpoints) co_return std::error_code{};
         tcp::resolver resolver(ex);
         asio::steady_timer deadline(ex, options.timeouts.resolve);
@@ -191,7 +193,7 @@ struct client::impl {
                 resolver.cancel();
             }
         });
-        auto [ec, results] = co_await resolver.async_resolve(key.host, std::to_string(key.port), use_tuple);
+        auto [ec, results] = co_await resolver.async_resolve(host, std::to_string(port), use_tuple);
         deadline.cancel();
         if (timed_out) co_return std::error_code(boost::system::error_code(beast::error::timeout));
         if (ec) co_return std::error_code(ec);
@@ -199,10 +201,41 @@ struct client::impl {
         co_return std::error_code{};
     }
 
-    asio::awaitable<std::unique_ptr<connection>> connect(host_state& hs, const host_key& key, exchange_result& failure) {
-        if (auto ec = co_await resolve(hs, key)) {
+    // Opens a tunnel to `key` through an HTTP proxy (CONNECT, RFC 9110 §9.3.6).
+    asio::awaitable<bool> tunnel(beast::tcp_stream& stream, const host_key& key, const proxy_endpoint& proxy, exchange_result& failure) {
+        const auto authority = key.host + ":" + std::to_string(key.port);
+        bhttp::request<bhttp::empty_body> req{bhttp::verb::connect, authority, 11};
+        req.set(bhttp::field::host, authority);
+        req.set(bhttp::field::user_agent, options.user_agent);
+        if (!proxy.authorization.empty()) req.set(bhttp::field::proxy_authorization, proxy.authorization);
+        stream.expires_after(options.timeouts.connect);
+        const auto where = "opening a tunnel through proxy " + proxy.host + ":" + std::to_string(proxy.port);
+        if (auto [ec, n] = co_await bhttp::async_write(stream, req, use_tuple); ec) {
             failure.ec = ec;
-            failure.phase = "resolving the host name";
+            failure.phase = where;
+            co_return false;
+        }
+        bhttp::response_parser<bhttp::empty_body> parser;
+        parser.skip(true); // a 2xx answer to CONNECT has no body: the tunnel starts after the header
+        beast::flat_buffer buffer;
+        if (auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple); ec) {
+            failure.ec = ec;
+            failure.phase = where;
+            co_return false;
+        }
+        if (parser.get().result_int() != 200) {
+            failure.ec = errc::proxy_refused;
+            failure.phase = where + " (it answered HTTP " + std::to_string(parser.get().result_int()) + ")";
+            co_return false;
+        }
+        co_return true;
+    }
+
+    asio::awaitable<std::unique_ptr<connection>> connect(host_state& hs, const host_key& key, exchange_result& failure) {
+        const proxy_endpoint* proxy = options.proxy.for_target(key.scheme, key.host);
+        if (auto ec = co_await resolve(hs, proxy ? proxy->host : key.host, proxy ? proxy->port : key.port)) {
+            failure.ec = ec;
+            failure.phase = proxy ? "resolving proxy " + proxy->host : "resolving the host name";
             co_return nullptr;
         }
         auto conn = std::make_unique<connection>();
@@ -211,11 +244,12 @@ struct client::impl {
         auto [ec, endpoint] = co_await stream.async_connect(*hs.endpoints, use_tuple);
         if (ec) {
             failure.ec = ec;
-            failure.phase = "connecting";
+            failure.phase = proxy ? "connecting to proxy " + proxy->host + ":" + std::to_string(proxy->port) : "connecting";
             co_return nullptr;
         }
         boost::system::error_code ignored;
         stream.socket().set_option(tcp::no_delay(true), ignored);
+        if (proxy && !co_await tunnel(stream, key, *proxy, failure)) co_return nullptr;
         ++stats.connections_opened;
         if (key.scheme == "http") {
             conn->plain.emplace(std::move(stream));

@@ -1,5 +1,6 @@
 #pragma once
 // Everything that tunes the HTTP engine; the CLI maps its flags onto this.
+#include <harvest/http/proxy.hpp>
 #include <harvest/limit/retry_policy.hpp>
 
 #include <chrono>
@@ -40,6 +41,7 @@ struct client_options {
     std::size_t max_redirects = 5;
     std::string user_agent;             // empty: harvest/<version> (+contact hint)
     std::optional<std::filesystem::path> ca_file; // trusted in addition to the system store
+    proxy_settings proxy;               // CONNECT tunnels, per target scheme and host
     std::uint64_t seed = 0;             // jitter; 0: from the clock
 };
 
