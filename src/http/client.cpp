@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -95,6 +96,43 @@ std::string seconds_text(std::chrono::milliseconds d) {
     const auto ms = d.count();
     return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
 }
+
+// A response body that appends what arrives to a std::string reserved from Content-Length.
+// (Beast's string_body resizes, zero-filling every chunk before copying it in.)
+struct appending_string_body {
+    using value_type = std::string;
+
+    static std::uint64_t size(const value_type& body) { return body.size(); }
+
+    class reader {
+    public:
+        template <bool isRequest, class Fields>
+        reader(bhttp::header<isRequest, Fields>&, value_type& body) : body_(body) {}
+
+        void init(const boost::optional<std::uint64_t>& length, boost::system::error_code& ec) {
+            if (length && *length <= body_.max_size()) body_.reserve(static_cast<std::size_t>(*length));
+            ec = {};
+        }
+
+        template <class ConstBufferSequence>
+        std::size_t put(const ConstBufferSequence& buffers, boost::system::error_code& ec) {
+            std::size_t n = 0;
+            for (auto b : beast::buffers_range_ref(buffers)) {
+                body_.append(static_cast<const char*>(b.data()), b.size());
+                n += b.size();
+            }
+            ec = {};
+            return n;
+        }
+
+        void finish(boost::system::error_code& ec) { ec = {}; }
+
+    private:
+        value_type& body_;
+    };
+};
+
+constexpr std::size_t read_buffer_size = 64 * 1024; // Beast reads at most what the buffer holds
 
 // One kept-alive connection, plain or TLS.
 struct connection {
@@ -239,6 +277,7 @@ struct client::impl {
             co_return nullptr;
         }
         auto conn = std::make_unique<connection>();
+        conn->buffer.reserve(read_buffer_size);
         beast::tcp_stream stream(ex);
         stream.expires_after(options.timeouts.connect);
         auto [ec, endpoint] = co_await stream.async_connect(*hs.endpoints, use_tuple);
@@ -285,7 +324,7 @@ struct client::impl {
             out.phase = "sending the request";
             co_return out;
         }
-        bhttp::response_parser<bhttp::string_body> parser;
+        bhttp::response_parser<appending_string_body> parser;
         parser.header_limit(header_limit);
         parser.body_limit(options.body_limit);
         parser.skip(req.method() == bhttp::verb::head);
@@ -323,7 +362,9 @@ struct client::impl {
             out.phase = "decoding Content-Encoding '" + std::string(msg[bhttp::field::content_encoding]) + "'";
             co_return out;
         }
-        if (auto ec = decode_body(coding, msg.body(), options.body_limit, out.res.body)) {
+        if (coding == content_coding::identity) {
+            out.res.body = std::move(msg.body()); // the parser already enforced the limit
+        } else if (auto ec = decode_body(coding, msg.body(), options.body_limit, out.res.body)) {
             out.ec = ec;
             out.phase = "decoding the body";
             co_return out;
