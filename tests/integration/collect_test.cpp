@@ -234,3 +234,43 @@ TEST_CASE("collect: SIGINT mid-run drains, writes only complete lines and a mani
     CHECK(std::uint64_t(manifest["records"]) == ids.size());
     CHECK(std::string_view(manifest["files"].at(0)["sha256"]) == sha256_hex(text));
 }
+
+TEST_CASE("collect: shutdown is bounded: the drain timeout cancels stalled requests, a second signal stops at once") {
+    fixture_options o;
+    o.fault_rate = 1.0;
+    o.faults = {fault_kind::stall};
+    o.stall = 120s;
+    running_server server(o);
+    temp_dir dir;
+    const std::string ids = (dir.path / "ids.txt").string();
+    std::ofstream(ids) << "G17689DH\nG22768VO\nG00003VQ\nG00009BX\n";
+
+    // One signal: requests in flight get --drain-timeout 1 s, then are cancelled.
+    {
+        child_process harvest(harvest_args(server.port(), dir.path / "a.jsonl", {"--drain-timeout", "1", "--ids", ids}));
+        std::this_thread::sleep_for(500ms);
+        const auto signalled = std::chrono::steady_clock::now();
+        harvest.signal(SIGTERM);
+        auto r = harvest.wait(20s);
+        const auto took = std::chrono::steady_clock::now() - signalled;
+        CHECK_MESSAGE(r.exit_code == 4, r.err);
+        CHECK(took >= 900ms);  // it did wait for the drain
+        CHECK(took < 10s);     // and no longer than the drain timeout plus the wind-down
+        CHECK(read_text(dir.path / "failures.jsonl").empty()); // cancelled targets are left for a later run, not failed
+    }
+    // Two signals: the second cancels at once, long before a 60 s drain would end.
+    {
+        child_process harvest(harvest_args(server.port(), dir.path / "b.jsonl", {"--drain-timeout", "60", "--ids", ids}));
+        std::this_thread::sleep_for(500ms);
+        harvest.signal(SIGINT);
+        std::this_thread::sleep_for(200ms);
+        const auto signalled = std::chrono::steady_clock::now();
+        harvest.signal(SIGINT);
+        auto r = harvest.wait(20s);
+        CHECK_MESSAGE(r.exit_code == 4, r.err);
+        CHECK(std::chrono::steady_clock::now() - signalled < 10s);
+        simdjson::dom::parser parser;
+        auto manifest = parser.parse(read_text(dir.path / "manifest.json"));
+        CHECK(std::string_view(manifest["finish_reason"]) == "interrupted");
+    }
+}

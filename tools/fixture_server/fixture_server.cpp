@@ -223,7 +223,9 @@ template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& st
     const bool already_encoded = std::ranges::any_of(res.headers, [](const auto& h) { return h.first == "Content-Encoding"; });
     if (payload && options_.gzip && !already_encoded && fault != fault_kind::malformed && payload->size() >= 256 &&
         accept_encoding.find("gzip") != std::string_view::npos) {
-        payload = gzipped(body{payload, {}});
+        // Bodies with an ETag are keyed by it: no hashing of the body on every request.
+        auto etag = std::ranges::find_if(res.headers, [](const auto& h) { return h.first == "ETag"; });
+        payload = gzipped(body{payload, etag == res.headers.end() ? std::string() : etag->second});
         gzip = true;
     }
     if (fault == fault_kind::malformed && payload) // well framed, but the JSON stops half way
@@ -273,8 +275,8 @@ std::optional<fault_kind> fixture_server::pick_fault() {
 }
 
 std::shared_ptr<const std::string> fixture_server::gzipped(const body& b) {
-    // Keyed by content (synthetic bodies are fresh objects each time), bounded in size.
-    const std::string key = std::to_string(fnv1a(*b.text)) + ':' + std::to_string(b.text->size());
+    // Keyed by content, not address (synthetic bodies are fresh objects each time); bounded.
+    const std::string key = (b.etag.empty() ? std::to_string(fnv1a(*b.text)) : b.etag) + ':' + std::to_string(b.text->size());
     if (auto it = gzip_cache_.find(key); it != gzip_cache_.end()) return it->second;
     if (gzip_cache_.size() >= gzip_cache_capacity) gzip_cache_.clear();
     auto compressed = text(harvest::http::gzip_compress(*b.text));
