@@ -1,0 +1,35 @@
+#pragma once
+// One PyPI project (or one release of it), from the JSON API. Every field may be missing.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace harvest::sources {
+
+struct pypi_record {
+    std::string name;    // as the project spells it (info.name)
+    std::string version; // info.version: the latest release, or the one asked for
+    std::optional<std::string> summary;
+    std::optional<std::string> license; // license_expression when present, else license
+    std::optional<std::string> requires_python;
+    std::vector<std::string> requires_dist; // null -> empty
+    std::vector<std::string> provides_extra;
+    std::vector<std::string> classifiers;
+    std::optional<std::string> keywords;
+    std::optional<std::string> author;
+    std::optional<std::string> maintainer;
+    std::optional<std::string> home_page;
+    std::vector<std::pair<std::string, std::string>> project_urls;
+    std::vector<std::string> versions; // by first upload, releases without files last in listed order
+    std::size_t release_count = 0;
+    std::optional<std::string> latest_upload; // newest upload time of any file, ISO 8601
+    std::optional<bool> yanked;
+    std::optional<std::string> yanked_reason;
+    std::optional<std::uint64_t> last_serial; // body's last_serial, else X-PyPI-Last-Serial
+    std::optional<std::size_t> vulnerability_count;
+    std::optional<std::string> description; // only with --with-description
+};
+
+} // namespace harvest::sources

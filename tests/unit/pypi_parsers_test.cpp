@@ -1,0 +1,148 @@
+// The PyPI parsers against the real recorded bodies; expected values are read off the bodies.
+#include <harvest/sources/pypi_parsers.hpp>
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+using namespace harvest::sources;
+
+namespace {
+
+std::string fixture(const std::string& relative) {
+    std::ifstream in(std::string(HARVEST_FIXTURE_DIR) + "/" + relative, std::ios::binary);
+    REQUIRE_MESSAGE(in, relative);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+pypi_record parse(const std::string& relative, bool with_description = false) {
+    simdjson::ondemand::parser parser;
+    auto body = fixture(relative);
+    pypi_record r;
+    const auto error = parse_pypi_project(parser, body, with_description, r);
+    REQUIRE_MESSAGE(error.empty(), relative << ": " << error);
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("celery: 42 requirements with extras markers, 150 releases in upload order, serial from the body") {
+    const auto r = parse("pypi/celery.json");
+    CHECK(r.name == "celery");
+    CHECK(r.version == "4.4.0");
+    CHECK(r.requires_dist.size() == 42);
+    CHECK(r.license == "BSD");
+    CHECK(r.release_count == 150);
+    REQUIRE(r.versions.size() == 150);
+    CHECK(r.versions[0] == "0.1.2");
+    CHECK(r.versions[1] == "0.1.4");
+    CHECK(r.versions.back() == "4.4.0");
+    CHECK(r.latest_upload == "2019-12-16T03:47:52.661342Z");
+    CHECK(r.last_serial == 6308640u);
+    CHECK(r.classifiers.size() == 15);
+    REQUIRE(r.project_urls.size() == 1);
+    CHECK(r.project_urls[0] == std::pair<std::string, std::string>{"Homepage", "http://celeryproject.org"});
+    CHECK_FALSE(r.vulnerability_count); // this old body has no vulnerabilities key
+    CHECK_FALSE(r.description);
+}
+
+TEST_CASE("CAGE: the pypi.python.org-era shape, with no last_serial and empty releases") {
+    const auto r = parse("pypi/CAGE.json");
+    CHECK(r.name == "CAGE");
+    CHECK(r.version == "1.1.4");
+    CHECK(r.requires_dist.empty()); // null
+    CHECK(r.license == "GPL");
+    CHECK(r.release_count == 3);
+    CHECK(r.versions == std::vector<std::string>{"1.1.3", "1.1.2", "1.1.4"}); // no files: listed order
+    CHECK_FALSE(r.latest_upload);
+    CHECK_FALSE(r.last_serial);
+}
+
+TEST_CASE("black 21.11b0: a yanked release with its reason; the serial falls back to the header") {
+    simdjson::ondemand::parser parser;
+    auto body = fixture("pypi/release/black/21.11b0.json");
+    pypi_record r;
+    r.last_serial = 12001998; // from X-PyPI-Last-Serial: the body's is 0 (zeroed by poetry)
+    REQUIRE(parse_pypi_project(parser, body, false, r) == "");
+    CHECK(r.yanked == true);
+    CHECK(r.yanked_reason == "Broken regex dependency. Use 21.11b1 instead.");
+    CHECK(r.requires_dist.size() == 16);
+    CHECK(r.release_count == 0); // the release route has no releases
+    CHECK(r.latest_upload == "2021-11-17T02:32:16.396821Z");
+    CHECK(r.last_serial == 12001998u);
+    CHECK(r.vulnerability_count == 0u);
+}
+
+TEST_CASE("luigi: modern shape with provides_extra, vulnerabilities and a null requires_dist") {
+    const auto r = parse("pypi/luigi.json", true);
+    CHECK(r.provides_extra == std::vector<std::string>{"jsonschema", "prometheus", "toml"});
+    CHECK(r.requires_dist.empty());
+    CHECK(r.yanked == false);
+    CHECK(r.vulnerability_count == 0u);
+    CHECK(r.license == "Apache License 2.0");
+    CHECK(r.release_count == 84);
+    CHECK(r.description.has_value()); // kept on request
+}
+
+TEST_CASE("every recorded project and release body parses") {
+    for (const char* f : {"pypi/boolean.py.json", "pypi/distribute.json", "pypi/django-split-settings.json", "pypi/hbmqtt.json",
+                          "pypi/pendulum.json", "pypi/poetry.json", "pypi/psycopg2.json", "pypi/pytest.json", "pypi/requests.json",
+                          "pypi/six.json", "pypi/release/CAGE/1.1.4.json", "pypi/release/isodate/0.7.0.json",
+                          "pypi/release/discord-py/2.0.0.json", "pypi/release/lxml/3.2.0.json", "pypi/release/boolean.py/2.0.dev3.json"}) {
+        INFO(f);
+        const auto r = parse(f);
+        CHECK_FALSE(r.name.empty());
+        CHECK_FALSE(r.version.empty());
+    }
+    CHECK(parse("pypi/distribute.json").latest_upload == "2016-01-19T00:08:08.054628Z"); // minified single line
+    CHECK(parse("pypi/pendulum.json").author == "S\xC3\xA9" "bastien Eustace");
+    CHECK(parse("pypi/release/discord-py/2.0.0.json").name == "discord.py");
+}
+
+TEST_CASE("PyPI JSON: wrong types and truncation fail naming the field, leaving the record untouched") {
+    simdjson::ondemand::parser parser;
+    pypi_record r;
+    r.name = "untouched";
+    std::string body = R"({"info": {"name": "x", "requires_dist": "requests"}})";
+    CHECK(parse_pypi_project(parser, body, false, r) == "PyPI JSON: field 'info.requires_dist': expected an array of strings or null");
+    CHECK(r.name == "untouched");
+    body = R"({"info": {"name": "x", "summary": 5}})";
+    CHECK(parse_pypi_project(parser, body, false, r) == "PyPI JSON: field 'info.summary': expected a string or null");
+    body = R"({"info": {"name": "x"}, "last_serial": "7"})";
+    CHECK(parse_pypi_project(parser, body, false, r) == "PyPI JSON: field 'last_serial': expected a non-negative integer");
+    body = R"({"info": {"summary": "no name"}})";
+    CHECK(parse_pypi_project(parser, body, false, r) == "PyPI JSON: field 'info.name': expected a project name");
+    const auto full = fixture("pypi/celery.json");
+    for (std::size_t cut : {5ul, 500ul, 50000ul, full.size() - 3}) {
+        auto truncated = full.substr(0, cut);
+        CHECK_FALSE(parse_pypi_project(parser, truncated, false, r).empty());
+    }
+    CHECK(r.name == "untouched");
+}
+
+TEST_CASE("PEP 691 index: entries with name and serial; the docs example's bare string is skipped") {
+    simdjson::ondemand::parser parser;
+    auto body = fixture("pypi/simple/_index.docs-example.json");
+    std::vector<index_entry> entries;
+    std::size_t skipped = 0;
+    REQUIRE(parse_simple_index(parser, body, entries, skipped) == "");
+    REQUIRE(entries.size() == 2);
+    CHECK(entries[0].name == "0");
+    CHECK(entries[0].last_serial == 3075854u);
+    CHECK(entries[1].name == "0-._.-._.-._.-._.-._.-._.-0");
+    CHECK(skipped == 1);
+}
+
+TEST_CASE("requirement names: the PEP 508 name part, markers and extras ignored") {
+    CHECK(requirement_name("Django>=2.0") == "Django");
+    CHECK(requirement_name("pytz>dev") == "pytz");
+    CHECK(requirement_name("billiard (<4.0,>=3.6.1)") == "billiard");
+    CHECK(requirement_name("pyro4 ; extra == 'pyro'") == "pyro4");
+    CHECK(requirement_name("zope.interface[testing]>=5; python_version>'3.6'") == "zope.interface");
+    CHECK(requirement_name("  requests") == "requests");
+    CHECK_FALSE(requirement_name(">=1.0"));
+    CHECK_FALSE(requirement_name(""));
+}
