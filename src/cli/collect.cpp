@@ -42,20 +42,16 @@ std::string utc_now() {
     return buf;
 }
 
-struct pending_target {
-    std::string id;
-    std::optional<sources::sparql_row> listing; // set when the enumeration listed it
-};
-
-// Reads ids, one per line ("-": stdin); blank lines and '#' comments are skipped.
-std::vector<pending_target> read_ids(const std::string& file) {
+// Reads --ids lines ("-": stdin); blank lines and '#' comments are skipped, every other line
+// must be a valid id for the source.
+std::vector<sources::target> read_ids(const std::string& file, const sources::source& source) {
     std::ifstream in;
     if (file != "-") {
         in.open(file);
         if (!in) throw std::invalid_argument("--ids " + file + ": cannot read the file");
     }
     std::istream& s = file == "-" ? std::cin : in;
-    std::vector<pending_target> out;
+    std::vector<sources::target> out;
     std::size_t line_no = 0;
     for (std::string line; std::getline(s, line);) {
         ++line_no;
@@ -63,25 +59,32 @@ std::vector<pending_target> read_ids(const std::string& file) {
         while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
         while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.erase(0, 1);
         if (line.empty()) continue;
-        if (!sources::is_glytoucan_accession(line))
-            throw std::invalid_argument("--ids " + file + " line " + std::to_string(line_no) + ": '" + line +
-                                        "' is not a GlyTouCan accession (expected G + 5 digits + 2 capital letters, e.g. G17689DH)");
-        out.push_back({std::move(line), std::nullopt});
+        try {
+            out.push_back(source.parse_id(line));
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument("--ids " + file + " line " + std::to_string(line_no) + ": " + e.what());
+        }
     }
     return out;
+}
+
+std::unique_ptr<sources::source> make_source(const collect_config& config, http::client& client) {
+    if (config.source == "pypi") return std::make_unique<sources::pypi_source>(client, config.pypi);
+    return std::make_unique<sources::glytoucan_source>(client, config.glytoucan);
 }
 
 class collect_job {
 public:
     collect_job(const collect_config& config, asio::io_context& ioc)
-        : config_(config), ioc_(ioc), client_(ioc.get_executor(), config.http), source_(client_, config.glytoucan),
-          list_mutex_(ioc.get_executor(), 1), signals_(ioc, SIGINT, SIGTERM), drain_timer_(ioc) {}
+        : config_(config), ioc_(ioc), client_(ioc.get_executor(), config.http), source_(make_source(config, client_)),
+          list_mutex_(ioc.get_executor(), 1), signals_(ioc, SIGINT, SIGTERM), drain_timer_(ioc),
+          more_work_(ioc, asio::steady_timer::time_point::max()) {}
 
     int run() {
         started_ = std::chrono::steady_clock::now();
         started_at_ = utc_now();
         if (config_.ids_file) {
-            for (auto& t : read_ids(*config_.ids_file)) queue_.push_back(std::move(t));
+            for (auto& t : read_ids(*config_.ids_file, *source_)) queue_.push_back(std::move(t));
             exhausted_ = true;
         }
         if (!config_.dry_run && config_.out != "-") {
@@ -98,6 +101,7 @@ public:
             if (e) failure_ = e;
             signals_.cancel();
             drain_timer_.cancel();
+            more_work_.cancel();
         });
         ioc_.run();
         if (failure_) std::rethrow_exception(failure_);
@@ -130,34 +134,43 @@ private:
 
     bool target_reached() const { return config_.target && accepted_ + in_progress_ >= *config_.target; }
 
-    asio::awaitable<std::optional<pending_target>> next_target() {
+    asio::awaitable<std::optional<sources::target>> next_target() {
         for (;;) {
             if (!queue_.empty()) {
                 auto t = std::move(queue_.front());
                 queue_.pop_front();
                 co_return t;
             }
-            if (exhausted_ || stopping_) co_return std::nullopt;
+            if (stopping_ || fatal_) co_return std::nullopt;
+            if (exhausted_) {
+                // Fetches still in flight may discover more targets (--follow-deps): wait for them.
+                if (!config_.pypi.follow_deps || in_progress_ == 0) co_return std::nullopt;
+                co_await more_work_.async_wait(use_tuple);
+                continue;
+            }
             if (!co_await list_mutex_.acquire()) co_return std::nullopt;
             struct unlock {
                 http::async_semaphore& m;
                 ~unlock() { m.release(); }
             } guard{list_mutex_};
             if (!queue_.empty() || exhausted_) continue; // another worker listed meanwhile
-            std::vector<sources::sparql_row> rows;
-            auto error = co_await source_.list_page(list_offset_, rows);
+            std::vector<sources::target> listed;
+            bool done = false;
+            auto error = co_await source_->list(listed, done);
             if (!error.empty()) {
                 if (!stopping_) fatal_ = error;
                 exhausted_ = true;
                 continue;
             }
-            list_offset_ += rows.size();
-            if (rows.size() < config_.glytoucan.page_size) exhausted_ = true;
-            for (auto& r : rows) {
-                auto id = r.accession;
-                queue_.push_back({std::move(id), std::move(r)});
-            }
+            exhausted_ = done;
+            for (auto& t : listed) queue_.push_back(std::move(t));
         }
+    }
+
+    // Wakes workers waiting in next_target() for discovered targets.
+    void notify_more_work() {
+        more_work_.cancel();
+        more_work_.expires_at(asio::steady_timer::time_point::max());
     }
 
     asio::awaitable<void> worker() {
@@ -168,19 +181,26 @@ private:
                 queue_.push_front(std::move(*t));
                 co_return;
             }
-            if (!claimed_.insert(t->id).second) continue; // listed twice: harvested once
+            const auto claim = t->version ? t->id + "==" + *t->version : t->id;
+            if (!claimed_.insert(claim).second) continue; // listed twice: harvested once
             ++in_progress_;
-            auto outcome = co_await source_.fetch(t->id, t->listing);
+            auto outcome = co_await source_->fetch(*t);
             --in_progress_;
-            if (auto* record = std::get_if<sources::glycan_record>(&outcome)) {
-                ++accepted_;
-                batch_.push_back({t->id, config_.source, utc_now(), std::move(*record)});
-                if (batch_.size() >= config_.batch_size) flush_batch();
+            if (auto* got = std::get_if<sources::fetched>(&outcome)) {
+                for (auto& id : got->discovered)
+                    if (!claimed_.contains(id)) queue_.push_back(sources::target{std::move(id), std::nullopt, std::nullopt, std::nullopt, false});
+                // A renamed project answers under its new name: write it once.
+                if (written_ids_.insert(got->id).second) {
+                    ++accepted_;
+                    batch_.push_back({got->id, std::string(source_->name()), utc_now(), std::move(got->record)});
+                    if (batch_.size() >= config_.batch_size) flush_batch();
+                }
             } else {
                 auto& failure = std::get<sources::target_failure>(outcome);
-                if (stopping_ && failure.reason.ends_with(": cancelled")) continue; // left for a later run
-                failures_.push_back(std::move(failure));
+                if (!(stopping_ && failure.reason.ends_with(": cancelled"))) // else left for a later run
+                    failures_.push_back(std::move(failure));
             }
+            notify_more_work();
         }
     }
 
@@ -260,9 +280,7 @@ private:
     void write_selection(json_writer& w) const {
         w.begin_object();
         if (config_.ids_file) w.key("ids_file").value(*config_.ids_file);
-        else w.key("enumeration").value("sparql").key("sparql_url").value(config_.glytoucan.sparql_url).key("page_size").value(
-            static_cast<std::uint64_t>(config_.glytoucan.page_size));
-        w.key("enrich").value(config_.glytoucan.enrich);
+        source_->write_selection(w);
         if (config_.target) w.key("target").value(static_cast<std::uint64_t>(*config_.target));
         w.end_object();
     }
@@ -333,15 +351,17 @@ private:
     const collect_config& config_;
     asio::io_context& ioc_;
     http::client client_;
-    sources::glytoucan_source source_;
+    std::unique_ptr<sources::source> source_;
     http::async_semaphore list_mutex_;
     asio::signal_set signals_;
     asio::steady_timer drain_timer_;
+    asio::steady_timer more_work_;
 
-    std::deque<pending_target> queue_;
+    std::deque<sources::target> queue_;
     bool exhausted_ = false;
     std::size_t list_offset_ = 0;
-    std::unordered_set<std::string> claimed_;
+    std::unordered_set<std::string> claimed_;     // targets started (id, or id==version)
+    std::unordered_set<std::string> written_ids_; // records accepted for the output
     std::size_t in_progress_ = 0;
     std::size_t accepted_ = 0;
     bool stopping_ = false;

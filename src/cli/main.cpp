@@ -34,8 +34,8 @@ struct collect_flags {
 void add_collect(CLI::App& app, collect_flags& f) {
     auto* c = app.add_subcommand("collect", "Harvest records and write training data as JSONL");
     auto& cfg = f.config;
-    c->add_option("--source", cfg.source, "Where to harvest from")->required()->check(CLI::IsMember({"glytoucan"}));
-    c->add_option("--ids", f.ids, "Targets to fetch, one per line ('-' for stdin; # comments allowed); default: enumerate");
+    c->add_option("--source", cfg.source, "Where to harvest from: glytoucan (GlyTouCan + GlyCosmos + GlyGen) or pypi")->required()->check(CLI::IsMember({"glytoucan", "pypi"}));
+    c->add_option("--ids", f.ids, "Targets to fetch, one per line ('-' for stdin; # comments allowed): accessions, or PyPI names (name==version for one release); default: enumerate");
     c->add_option("--target", f.target, "Stop after N records written (default: everything enumerated)")->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
     c->add_option("--workers", cfg.http.workers, "Requests in flight, all hosts together")->capture_default_str()->check(CLI::Range(1, 1000));
     c->add_option("--max-per-host", cfg.http.max_per_host, "Connections per host (default: --workers)")->check(CLI::Range(1, 1000));
@@ -53,7 +53,9 @@ void add_collect(CLI::App& app, collect_flags& f) {
     c->add_option("--user-agent", f.user_agent, "User-Agent header (put your contact in it)");
     c->add_option("--ca-file", f.ca_file, "PEM file of CAs to trust in addition to the system store")->check(CLI::ExistingFile);
     c->add_option("--drain-timeout", f.drain_timeout_s, "On the first SIGINT/SIGTERM, seconds to let requests in flight finish")->capture_default_str()->check(CLI::Range(0.0, 3600.0));
-    c->add_option("--base-url", f.base_url, "Point every service at one host (a mirror or harvest-fixture-server)");
+    c->add_option("--base-url", f.base_url, "Point every service at one host: a PyPI mirror, or harvest-fixture-server (default: the real services)");
+    c->add_flag("--follow-deps", cfg.pypi.follow_deps, "pypi: also harvest every requirement's project, recursively (bounded by --target)");
+    c->add_flag("--with-description", cfg.pypi.with_description, "pypi: keep the long description (it dominates record size)");
     c->add_option("--sparql-url", cfg.glytoucan.sparql_url, "GlyTouCan SPARQL endpoint")->capture_default_str();
     c->add_option("--glycosmos-url", cfg.glytoucan.glycosmos_url, "GlyCosmos API base")->capture_default_str();
     c->add_option("--glygen-url", cfg.glytoucan.glygen_url, "GlyGen API base")->capture_default_str();
@@ -72,9 +74,12 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
         std::cerr << "harvest: --out " << cfg.out << ": expected a path ending in .jsonl, or - for standard output\n";
         return harvest::cli::exit_usage;
     }
-    if (!f.base_url.empty()) cfg.glytoucan.set_base_url(f.base_url);
+    if (!f.base_url.empty()) {
+        cfg.glytoucan.set_base_url(f.base_url);
+        cfg.pypi.base_url = f.base_url;
+    }
     if (f.rate) cfg.http.rate = harvest::http::rate_limit{*f.rate, f.burst};
-    else cfg.http.host_rates = harvest::sources::glytoucan_default_rates();
+    else cfg.http.host_rates = cfg.source == "pypi" ? harvest::sources::pypi_default_rates() : harvest::sources::glytoucan_default_rates();
     cfg.http.retry.budget = std::chrono::milliseconds(static_cast<std::int64_t>(f.retry_budget_s * 1000));
     if (f.timeout_s > 0) cfg.http.timeouts = harvest::http::phase_timeouts::uniform(std::chrono::milliseconds(static_cast<std::int64_t>(f.timeout_s * 1000)));
     cfg.http.body_limit = f.max_body_mb << 20;

@@ -9,6 +9,7 @@ namespace {
 
 using exporting::json_writer;
 using sources::glycan_record;
+using sources::pypi_record;
 
 template <class T> void optional_member(json_writer& w, std::string_view key, const std::optional<T>& v) {
     if (v) w.key(key).value(*v);
@@ -96,6 +97,62 @@ std::string glycan_text(const glycan_record& r) {
     return t;
 }
 
+void string_array(json_writer& w, std::string_view key, const std::vector<std::string>& values) {
+    w.key(key).begin_array();
+    for (const auto& v : values) w.value(v);
+    w.end_array();
+}
+
+void write_pypi(json_writer& w, const pypi_record& r) {
+    w.begin_object();
+    w.key("name").value(r.name).key("version").value(r.version);
+    optional_member(w, "summary", r.summary);
+    optional_member(w, "license", r.license);
+    optional_member(w, "requires_python", r.requires_python);
+    string_array(w, "requires_dist", r.requires_dist);
+    string_array(w, "provides_extra", r.provides_extra);
+    string_array(w, "classifiers", r.classifiers);
+    optional_member(w, "keywords", r.keywords);
+    optional_member(w, "author", r.author);
+    optional_member(w, "maintainer", r.maintainer);
+    optional_member(w, "home_page", r.home_page);
+    w.key("project_urls").begin_object();
+    for (const auto& [label, url] : r.project_urls) w.key(label).value(url);
+    w.end_object();
+    string_array(w, "versions", r.versions);
+    w.key("release_count").value(static_cast<std::uint64_t>(r.release_count));
+    optional_member(w, "latest_upload", r.latest_upload);
+    optional_member(w, "yanked", r.yanked);
+    optional_member(w, "yanked_reason", r.yanked_reason);
+    optional_member(w, "last_serial", r.last_serial);
+    if (r.vulnerability_count) w.key("vulnerability_count").value(static_cast<std::uint64_t>(*r.vulnerability_count));
+    optional_member(w, "description", r.description);
+    w.end_object();
+}
+
+bool present(const std::optional<std::string>& s) { return s && !s->empty() && *s != "UNKNOWN"; }
+
+std::string pypi_text(const pypi_record& r) {
+    std::string t = "The Python package " + r.name;
+    if (!r.version.empty()) t += " (version " + r.version + ")";
+    if (present(r.summary)) {
+        std::string summary = *r.summary;
+        while (!summary.empty() && (summary.back() == '.' || summary.back() == ' ')) summary.pop_back();
+        t += " is described as: " + summary + ".";
+    } else {
+        t += " is published on PyPI.";
+    }
+    if (present(r.license)) t += " Its licence is " + *r.license + ".";
+    if (present(r.requires_python)) t += " It requires Python " + *r.requires_python + ".";
+    if (!r.requires_dist.empty()) {
+        t += " It depends on";
+        for (std::size_t i = 0; i < r.requires_dist.size(); ++i) t += (i ? ", " : " ") + r.requires_dist[i];
+        t += ".";
+    }
+    if (r.yanked == true) t += " This release was yanked" + (present(r.yanked_reason) ? ": " + *r.yanked_reason : std::string()) + ".";
+    return t;
+}
+
 } // namespace
 
 std::optional<output_format> parse_output_format(std::string_view name) noexcept {
@@ -105,11 +162,13 @@ std::optional<output_format> parse_output_format(std::string_view name) noexcept
 }
 
 void write_record_object(json_writer& w, const record_variant& record) {
-    std::visit([&](const auto& r) { write_glycan(w, r); }, record);
+    if (const auto* g = std::get_if<glycan_record>(&record)) write_glycan(w, *g);
+    else write_pypi(w, std::get<pypi_record>(record));
 }
 
 std::string render_text(const record_variant& record) {
-    return std::visit([](const auto& r) { return glycan_text(r); }, record);
+    if (const auto* g = std::get_if<glycan_record>(&record)) return glycan_text(*g);
+    return pypi_text(std::get<pypi_record>(record));
 }
 
 void convert_batch(std::span<const training_record> batch, output_format format, std::string& out) {

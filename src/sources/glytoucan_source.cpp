@@ -11,6 +11,7 @@
 
 #include <cctype>
 #include <memory>
+#include <stdexcept>
 
 namespace harvest::sources {
 namespace asio = boost::asio;
@@ -89,24 +90,40 @@ std::string glytoucan_source::sparql_query(std::size_t offset) const {
            "ORDER BY ?AccNum LIMIT " + std::to_string(options_.page_size) + " OFFSET " + std::to_string(offset) + "\n";
 }
 
-asio::awaitable<std::string> glytoucan_source::list_page(std::size_t offset, std::vector<sparql_row>& out) {
+target glytoucan_source::parse_id(std::string_view line) const {
+    if (!is_glytoucan_accession(line))
+        throw std::invalid_argument("'" + std::string(line) +
+                                    "' is not a GlyTouCan accession (expected G + 5 digits + 2 capital letters, e.g. G17689DH)");
+    return target{std::string(line), std::nullopt, std::nullopt, std::nullopt, false};
+}
+
+void glytoucan_source::write_selection(exporting::json_writer& w) const {
+    w.key("enumeration").value("sparql").key("sparql_url").value(options_.sparql_url)
+        .key("page_size").value(static_cast<std::uint64_t>(options_.page_size)).key("enrich").value(options_.enrich);
+}
+
+asio::awaitable<std::string> glytoucan_source::list(std::vector<target>& out, bool& done) {
     http::request req;
     req.method = "POST";
     req.url = options_.sparql_url;
     req.headers = {{"Accept", "application/sparql-results+json"}, {"Content-Type", "application/x-www-form-urlencoded"}};
-    req.body = "query=" + form_encode(sparql_query(offset));
+    req.body = "query=" + form_encode(sparql_query(offset_));
     auto result = co_await client_.fetch(req);
-    if (!result.ok()) co_return "GlyTouCan SPARQL listing at offset " + std::to_string(offset) + ": " + result.error;
-    if (result.res.status != 200)
-        co_return "GlyTouCan SPARQL listing at offset " + std::to_string(offset) + ": " + options_.sparql_url + " answered HTTP " +
-            std::to_string(result.res.status);
-    auto error = parse_sparql_rows(list_parser_, result.res.body, "AccNum", "wurcs", out);
-    if (!error.empty()) co_return options_.sparql_url + ": " + error;
+    const auto where = "GlyTouCan SPARQL listing at offset " + std::to_string(offset_) + ": ";
+    if (!result.ok()) co_return where + result.error;
+    if (result.res.status != 200) co_return where + options_.sparql_url + " answered HTTP " + std::to_string(result.res.status);
+    std::vector<sparql_row> rows;
+    auto error = parse_sparql_rows(list_parser_, result.res.body, "AccNum", "wurcs", rows);
+    if (!error.empty()) co_return where + error;
+    offset_ += rows.size();
+    done = rows.size() < options_.page_size;
+    for (auto& r : rows) out.push_back(target{std::move(r.accession), std::nullopt, std::move(r.wurcs), std::nullopt, true});
     co_return std::string();
 }
 
-asio::awaitable<glycan_outcome> glytoucan_source::fetch(const std::string& accession, const std::optional<sparql_row>& listing) {
+asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
     auto ex = co_await asio::this_coro::executor;
+    const std::string& accession = t.id;
     simdjson::ondemand::parser parser; // one per coroutine: accessions are fetched concurrently
 
     // GlyGen runs concurrently with GlyCosmos; GlyGen's 500 + non-existent-record is an answer.
@@ -136,7 +153,7 @@ asio::awaitable<glycan_outcome> glytoucan_source::fetch(const std::string& acces
     glycosmos_sequences sequences;
     if (auto error = parse_gtcid2seqs(parser, seqs.res.body, sequences); !error.empty())
         co_return failure_from(accession, seqs, error);
-    record.wurcs = sequences.wurcs ? sequences.wurcs : listing ? listing->wurcs : std::nullopt;
+    record.wurcs = sequences.wurcs ? sequences.wurcs : t.wurcs;
     record.glycoct = sequences.glycoct;
 
     if (glygen) {
@@ -154,9 +171,9 @@ asio::awaitable<glycan_outcome> glytoucan_source::fetch(const std::string& acces
             co_return failure_from(accession, g, "GlyGen answered HTTP " + std::to_string(g.res.status));
         }
     }
-    if (!listing && !record.wurcs && !record.glycoct && !record.enriched)
+    if (!t.listed && !record.wurcs && !record.glycoct && !record.enriched)
         co_return target_failure{accession, seqs.res.url, seqs.res.status, "not found: no sequence in GlyCosmos and not in GlyGen", seqs.attempts};
-    co_return record;
+    co_return fetched{accession, std::move(record), {}};
 }
 
 } // namespace harvest::sources

@@ -174,7 +174,7 @@ TEST_CASE("every transient fault is retried until the request succeeds") {
     }
 }
 
-TEST_CASE("404 is an answer, not a failure; 503 after every retry is a failure naming URL and status") {
+TEST_CASE("404 is an answer, not a failure, 503 after every retry is a failure naming URL and status") {
     running_server server;
     engine e;
     auto missing = e.get(url(server.port(), "/pypi/no-such-project/json"));
@@ -228,7 +228,7 @@ TEST_CASE("429 with Retry-After pauses the whole host, not just that request") {
     for (std::size_t i = 2; i < log.size(); ++i) CHECK(log[i].ms >= log[1].ms + 950);
 }
 
-TEST_CASE("--rate paces requests to one host; other hosts have their own bucket") {
+TEST_CASE("--rate paces requests to one host, other hosts have their own bucket") {
     running_server server;
     auto opts = test_options();
     opts.rate = http::rate_limit{20.0, 1.0};

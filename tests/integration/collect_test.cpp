@@ -274,3 +274,65 @@ TEST_CASE("collect: shutdown is bounded: the drain timeout cancels stalled reque
         CHECK(std::string_view(manifest["finish_reason"]) == "interrupted");
     }
 }
+
+namespace {
+std::vector<std::string> pypi_args(std::uint16_t port, const fs::path& out, std::vector<std::string> extra = {}) {
+    auto args = harvest_args(port, out, std::move(extra));
+    args[3] = "pypi";
+    return args;
+}
+} // namespace
+
+TEST_CASE("collect --source pypi: the PEP 691 index enumerates every recorded project, written under canonical ids") {
+    running_server server;
+    temp_dir dir;
+    const auto out = dir.path / "pypi.jsonl";
+    auto r = run_process(pypi_args(server.port(), out));
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    const auto text = read_text(out);
+    const auto ids = check_jsonl(text);
+    CHECK(std::set<std::string>(ids.begin(), ids.end()) ==
+          std::set<std::string>{"boolean-py", "cage", "celery", "distribute", "django-split-settings", "hbmqtt", "luigi", "pendulum",
+                                "poetry", "psycopg2", "pytest", "requests", "six"});
+    simdjson::dom::parser parser;
+    for (const auto& line : lines_of(text)) {
+        auto doc = parser.parse(line);
+        if (std::string_view(doc["id"]) != "celery") continue;
+        CHECK(simdjson::dom::array(doc["record"]["requires_dist"]).size() == 42);
+        CHECK(std::uint64_t(doc["record"]["last_serial"]) == 6308640);
+        CHECK(std::uint64_t(doc["record"]["release_count"]) == 150);
+    }
+}
+
+TEST_CASE("collect --source pypi --follow-deps: the dependency closure, once each, bounded by --target") {
+    running_server server;
+    temp_dir dir;
+    const auto ids = dir.path / "seeds.txt";
+    std::ofstream(ids) << "poetry\npytest\n";
+    auto r = run_process(pypi_args(server.port(), dir.path / "all.jsonl", {"--ids", ids.string(), "--follow-deps"}));
+    CHECK(r.exit_code == 3); // requirements the replay does not know are 404s
+    const auto written = check_jsonl(read_text(dir.path / "all.jsonl"));
+    CHECK(std::set<std::string>(written.begin(), written.end()) == std::set<std::string>{"poetry", "requests", "pytest", "six"});
+    const auto failures = lines_of(read_text(dir.path / "failures.jsonl"));
+    CHECK(failures.size() > 10);
+    for (const auto& f : failures) CHECK(f.find("not found (HTTP 404)") != std::string::npos);
+
+    auto bounded = run_process(pypi_args(server.port(), dir.path / "three.jsonl", {"--ids", ids.string(), "--follow-deps", "--target", "3"}));
+    CHECK(check_jsonl(read_text(dir.path / "three.jsonl")).size() == 3);
+    CHECK(bounded.err.find("target_reached") != std::string::npos);
+}
+
+TEST_CASE("collect --source pypi: name==version fetches one release and bad names are refused up front") {
+    running_server server;
+    temp_dir dir;
+    auto r = run_process(pypi_args(server.port(), dir.path / "black.jsonl", {"--ids", "-"}), 30s, "black==21.11b0\nblack==99.0\n");
+    CHECK(r.exit_code == 3);
+    const auto text = read_text(dir.path / "black.jsonl");
+    CHECK(check_jsonl(text) == std::vector<std::string>{"black==21.11b0"});
+    CHECK(text.find(R"("yanked":true,"yanked_reason":"Broken regex dependency. Use 21.11b1 instead.")") != std::string::npos);
+    CHECK(read_text(dir.path / "failures.jsonl").find(R"({"id":"black==99.0","source":"pypi")") != std::string::npos);
+
+    auto bad = run_process(pypi_args(server.port(), dir.path / "bad.jsonl", {"--ids", "-"}), 30s, "requests\n../../etc\n");
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("line 2: '../../etc' is not a PyPI project name") != std::string::npos);
+}

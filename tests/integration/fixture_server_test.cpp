@@ -104,7 +104,7 @@ TEST_CASE("per-route rate limit answers 429 with Retry-After, and other routes a
     CHECK(stat(server.port(), "by_status", "429") == 2);
 }
 
-TEST_CASE("fault 500 and 503 answer with JSON bodies; 503 carries Retry-After") {
+TEST_CASE("fault 500 and 503 answer with JSON bodies, 503 carries Retry-After") {
     running_server s500(with_fault(fault_kind::http_500));
     auto r = get(s500.port(), "/pypi/six/json");
     CHECK(r.status == 500);

@@ -123,7 +123,7 @@ TEST_CASE("PyPI release JSON: recorded bodies, 301 and 404") {
     CHECK(body_of(call(c, "GET", "/pypi/lxml/3.2.0/json")).size() == 546668);
 }
 
-TEST_CASE("PEP 691 index: every recorded project with its serial; HTML without the JSON Accept") {
+TEST_CASE("PEP 691 index: every recorded project with its serial, HTML without the JSON Accept") {
     const auto& c = real_catalog();
     auto r = call(c, "GET", "/simple/", pep691);
     REQUIRE(r.status == 200);
@@ -204,7 +204,7 @@ TEST_CASE("GlyTouCan SPARQL: LIMIT/OFFSET pages cover every non-archived accessi
     CHECK(std::set<std::string>(seen.begin(), seen.end()) == expected);
 }
 
-TEST_CASE("GlyTouCan SPARQL: POST forms and sparql-query bodies; WURCS bound where known") {
+TEST_CASE("GlyTouCan SPARQL: POST forms and sparql-query bodies, WURCS bound where known") {
     const auto& c = real_catalog();
     const std::string query = "SELECT ?id ?seq WHERE { } ORDER BY ?id LIMIT 200";
     auto form = call(c, "POST", "/sparql", "application/sparql-results+json", "", "application/x-www-form-urlencoded",
@@ -273,7 +273,7 @@ TEST_CASE("GlyGen detail: recorded body, case-insensitive accession, 500 + error
     CHECK(type == "invalid");
 }
 
-TEST_CASE("unknown paths are 404; control paths are not routed here") {
+TEST_CASE("unknown paths are 404, control paths are not routed here") {
     const auto& c = real_catalog();
     CHECK(call(c, "GET", "/").status == 404);
     CHECK(call(c, "GET", "/pypi/").status == 404);

@@ -61,7 +61,7 @@ TEST_CASE("CAGE: the pypi.python.org-era shape, with no last_serial and empty re
     CHECK_FALSE(r.last_serial);
 }
 
-TEST_CASE("black 21.11b0: a yanked release with its reason; the serial falls back to the header") {
+TEST_CASE("black 21.11b0: a yanked release with its reason, the serial falls back to the header") {
     simdjson::ondemand::parser parser;
     auto body = fixture("pypi/release/black/21.11b0.json");
     pypi_record r;
@@ -123,7 +123,7 @@ TEST_CASE("PyPI JSON: wrong types and truncation fail naming the field, leaving 
     CHECK(r.name == "untouched");
 }
 
-TEST_CASE("PEP 691 index: entries with name and serial; the docs example's bare string is skipped") {
+TEST_CASE("PEP 691 index: entries with name and serial, the docs example's bare string is skipped") {
     simdjson::ondemand::parser parser;
     auto body = fixture("pypi/simple/_index.docs-example.json");
     std::vector<index_entry> entries;

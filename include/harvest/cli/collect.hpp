@@ -4,6 +4,7 @@
 #include <harvest/convert/converter.hpp>
 #include <harvest/http/client_options.hpp>
 #include <harvest/sources/glytoucan_source.hpp>
+#include <harvest/sources/pypi_source.hpp>
 
 #include <chrono>
 #include <optional>
@@ -12,7 +13,7 @@
 namespace harvest::cli {
 
 struct collect_config {
-    std::string source = "glytoucan";
+    std::string source = "glytoucan"; // or "pypi"
     std::optional<std::string> ids_file; // "-": standard input
     std::optional<std::size_t> target;   // records written
     std::size_t batch_size = 50;
@@ -23,6 +24,7 @@ struct collect_config {
     std::chrono::milliseconds drain_timeout{10'000};
     http::client_options http;
     sources::glytoucan_options glytoucan;
+    sources::pypi_options pypi;
     std::string command_line;
 };
 

@@ -1,13 +1,12 @@
 #pragma once
 // What flows from the sources into the converter: one harvested record with its identity.
-#include <harvest/sources/glycan_record.hpp>
+#include <harvest/sources/source.hpp>
 
 #include <string>
-#include <variant>
 
 namespace harvest::convert {
 
-using record_variant = std::variant<sources::glycan_record>;
+using sources::record_variant;
 
 struct training_record {
     std::string id;

@@ -5,6 +5,7 @@
 #include <harvest/http/client.hpp>
 #include <harvest/sources/glycan_parsers.hpp>
 #include <harvest/sources/glycan_record.hpp>
+#include <harvest/sources/source.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -30,38 +31,29 @@ struct glytoucan_options {
 // them documents a limit, so a few requests per second per host.
 std::map<std::string, http::rate_limit, std::less<>> glytoucan_default_rates();
 
-// A target that could not be harvested, with what failures.jsonl records.
-struct target_failure {
-    std::string id;
-    std::string url;
-    unsigned last_status = 0;
-    std::string reason;
-    int attempts = 0;
-};
-
-using glycan_outcome = std::variant<glycan_record, target_failure>;
-
 // True for a GlyTouCan accession: G, five digits, two upper-case letters.
 bool is_glytoucan_accession(std::string_view id) noexcept;
 
-class glytoucan_source {
+class glytoucan_source final : public source {
 public:
     glytoucan_source(http::client& client, glytoucan_options options);
 
-    // One page of the enumeration; an empty page means the listing is exhausted.
-    boost::asio::awaitable<std::string> list_page(std::size_t offset, std::vector<sparql_row>& out);
-
-    // The merged record for one accession. `listing` is its row from the enumeration, if it
-    // came from there: a listed accession exists even when no service has data for it; one
-    // given with --ids that no service knows is a "not found" failure.
-    boost::asio::awaitable<glycan_outcome> fetch(const std::string& accession, const std::optional<sparql_row>& listing);
+    std::string_view name() const noexcept override { return "glytoucan"; }
+    target parse_id(std::string_view line) const override;
+    // One SPARQL page (LIMIT page_size OFFSET n); done after a short page.
+    boost::asio::awaitable<std::string> list(std::vector<target>& out, bool& done) override;
+    // The merged record: GlyCosmos sequences and GlyGen detail, fetched concurrently. A listed
+    // accession exists even when no service has data for it; an --ids accession that no
+    // service knows is a "not found" failure.
+    boost::asio::awaitable<outcome> fetch(const target& t) override;
+    void write_selection(exporting::json_writer& w) const override;
 
     std::string sparql_query(std::size_t offset) const;
-    const glytoucan_options& options() const noexcept { return options_; }
 
 private:
     http::client& client_;
     glytoucan_options options_;
+    std::size_t offset_ = 0;
     simdjson::ondemand::parser list_parser_; // one parser per coroutine: the enumerator's
 };
 

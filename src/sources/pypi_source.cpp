@@ -1,0 +1,109 @@
+#include <harvest/sources/pypi_source.hpp>
+
+#include <harvest/sources/pypi_name.hpp>
+#include <harvest/sources/pypi_parsers.hpp>
+
+#include <charconv>
+#include <stdexcept>
+
+namespace harvest::sources {
+namespace asio = boost::asio;
+
+namespace {
+
+std::string without_trailing_slash(std::string s) {
+    while (!s.empty() && s.back() == '/') s.pop_back();
+    return s;
+}
+
+bool is_valid_version(std::string_view v) {
+    if (v.empty()) return false;
+    for (char c : v)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_' && c != '+' && c != '!') return false;
+    return true;
+}
+
+// "name" or "name==version": the id the target is reported under.
+std::string target_id(const target& t) { return t.version ? t.id + "==" + *t.version : t.id; }
+
+target_failure failure(const target& t, const std::string& url, const http::fetch_result& r, std::string reason) {
+    return target_failure{target_id(t), r.res.url.empty() ? url : r.res.url, r.res.status, std::move(reason), r.attempts};
+}
+
+} // namespace
+
+std::map<std::string, http::rate_limit, std::less<>> pypi_default_rates() { return {{"pypi.org", {3.0, 5.0}}}; }
+
+pypi_source::pypi_source(http::client& client, pypi_options options) : client_(client), options_(std::move(options)) {
+    options_.base_url = without_trailing_slash(options_.base_url);
+}
+
+target pypi_source::parse_id(std::string_view line) const {
+    std::string_view name = line, version;
+    if (auto eq = line.find("=="); eq != std::string_view::npos) {
+        name = line.substr(0, eq);
+        version = line.substr(eq + 2);
+        if (!is_valid_version(version))
+            throw std::invalid_argument("'" + std::string(line) + "' has no valid version after '==' (expected name==1.2.3)");
+    }
+    if (!is_valid_project_name(name))
+        throw std::invalid_argument("'" + std::string(line) +
+                                    "' is not a PyPI project name (expected letters, digits and . _ - inside, optionally ==version)");
+    target t{normalize_project_name(name), std::nullopt, std::nullopt, std::nullopt, false};
+    if (!version.empty()) t.version = std::string(version);
+    return t;
+}
+
+void pypi_source::write_selection(exporting::json_writer& w) const {
+    w.key("base_url").value(options_.base_url).key("follow_deps").value(options_.follow_deps)
+        .key("with_description").value(options_.with_description);
+}
+
+asio::awaitable<std::string> pypi_source::list(std::vector<target>& out, bool& done) {
+    done = true; // the index is one body
+    http::request req;
+    req.url = options_.base_url + "/simple/";
+    req.headers = {{"Accept", "application/vnd.pypi.simple.v1+json"}};
+    auto result = co_await client_.fetch(req);
+    if (!result.ok()) co_return "PEP 691 index: " + result.error;
+    if (result.res.status != 200) co_return "PEP 691 index: " + req.url + " answered HTTP " + std::to_string(result.res.status);
+    if (result.res.header("content-type").find("json") == std::string_view::npos)
+        co_return "PEP 691 index: " + req.url + " answered '" + std::string(result.res.header("content-type")) +
+            "', not application/vnd.pypi.simple.v1+json (is this a PEP 691 index?)";
+    std::vector<index_entry> entries;
+    std::size_t skipped = 0;
+    if (auto error = parse_simple_index(list_parser_, result.res.body, entries, skipped); !error.empty())
+        co_return req.url + ": " + error;
+    for (auto& e : entries) {
+        if (!is_valid_project_name(e.name)) continue;
+        out.push_back(target{normalize_project_name(e.name), std::nullopt, std::nullopt, e.last_serial, true});
+    }
+    co_return std::string();
+}
+
+asio::awaitable<outcome> pypi_source::fetch(const target& t) {
+    simdjson::ondemand::parser parser; // one per coroutine: targets are fetched concurrently
+    http::request req;
+    req.url = options_.base_url + "/pypi/" + t.id + (t.version ? "/" + *t.version : std::string()) + "/json";
+    auto result = co_await client_.fetch(req);
+    if (!result.ok()) co_return failure(t, req.url, result, result.error);
+    if (result.res.status == 404) co_return failure(t, req.url, result, "not found (HTTP 404)");
+    if (result.res.status != 200) co_return failure(t, req.url, result, "HTTP " + std::to_string(result.res.status));
+    pypi_record record;
+    if (auto header = result.res.header("x-pypi-last-serial"); !header.empty()) {
+        std::uint64_t serial = 0;
+        if (std::from_chars(header.data(), header.data() + header.size(), serial).ec == std::errc{}) record.last_serial = serial;
+    }
+    if (auto error = parse_pypi_project(parser, result.res.body, options_.with_description, record); !error.empty())
+        co_return failure(t, req.url, result, error);
+    fetched out{normalize_project_name(record.name), {}, {}};
+    if (options_.follow_deps) {
+        for (const auto& requirement : record.requires_dist)
+            if (auto name = requirement_name(requirement)) out.discovered.push_back(normalize_project_name(*name));
+    }
+    if (t.version) out.id = target_id(t);
+    out.record = std::move(record);
+    co_return out;
+}
+
+} // namespace harvest::sources
