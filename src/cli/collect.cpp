@@ -3,6 +3,7 @@
 #include <harvest/cli/exit_codes.hpp>
 #include <harvest/error.hpp>
 #include <harvest/export/json_writer.hpp>
+#include <harvest/export/dataset_writer.hpp>
 #include <harvest/export/jsonl_file.hpp>
 #include <harvest/http/async_semaphore.hpp>
 #include <harvest/http/client.hpp>
@@ -87,13 +88,8 @@ public:
             for (auto& t : read_ids(*config_.ids_file, *source_)) queue_.push_back(std::move(t));
             exhausted_ = true;
         }
-        if (!config_.dry_run && config_.out != "-") {
-            const auto dir = fs::path(config_.out).parent_path();
-            if (!dir.empty() && !fs::is_directory(dir))
-                throw std::invalid_argument("--out " + config_.out + ": directory " + dir.string() + " does not exist");
-            failures_path_ = sibling("failures.jsonl");
-        }
-        if (!config_.dry_run) file_.emplace(config_.out);
+        if (!config_.dry_run && config_.out != "-") failures_path_ = sibling("failures.jsonl");
+        if (!config_.dry_run) output_.emplace(config_.out, config_.shard_size, config_.splits);
 
         watch_signals();
         auto main = config_.dry_run ? dry_run() : harvest();
@@ -231,11 +227,16 @@ private:
         std::cout.flush();
     }
 
+    // Converts the batch and hands it to the writer as one unit (one write per open file).
     void flush_batch() {
         if (batch_.empty()) return;
-        std::string lines;
-        convert::convert_batch(batch_, config_.format, lines);
-        file_->write(lines, batch_.size());
+        std::string line;
+        for (const auto& item : batch_) {
+            line.clear();
+            convert::convert_record(item, config_.format, line);
+            output_->add(item.id, line);
+        }
+        output_->flush();
         batch_.clear();
     }
 
@@ -254,7 +255,7 @@ private:
     int finish() {
         const auto reason = finish_reason();
         if (fatal_ && accepted_ == 0) return report_fatal(); // nothing harvested: leave no output behind
-        file_->commit();
+        output_->commit();
         if (failures_path_) exporting::write_file_atomically(*failures_path_, failures_jsonl());
         if (config_.out != "-") exporting::write_file_atomically(sibling("manifest.json"), manifest(reason));
         const auto summary = summary_json(reason);
@@ -292,13 +293,18 @@ private:
         w.key("tool").value("harvest").key("version").value(version).key("command_line").value(config_.command_line);
         w.key("source").value(config_.source).key("selection");
         write_selection(w);
-        w.key("format").value(config_.format == convert::output_format::raw ? "raw" : "text");
+        w.key("format").value(config_.format == convert::output_format::raw ? "raw" : config_.format == convert::output_format::text ? "text" : "chat");
         w.key("schema_version").value(convert::schema_version);
         w.key("started_at").value(started_at_).key("finished_at").value(utc_now()).key("finish_reason").value(reason);
-        w.key("files").begin_array().begin_object().key("path").value(fs::path(config_.out).filename().string())
-            .key("records").value(file_->records()).key("bytes").value(file_->bytes()).key("sha256").value(file_->sha256_hex())
-            .end_object().end_array();
-        w.key("records").value(file_->records()).key("failures").value(static_cast<std::uint64_t>(failures_.size()));
+        w.key("files").begin_array();
+        for (const auto& f : output_->shards())
+            w.begin_object().key("path").value(f.path).key("split").value(f.split).key("records").value(f.records)
+                .key("bytes").value(f.bytes).key("sha256").value(f.sha256).end_object();
+        w.end_array();
+        w.key("splits").begin_object();
+        for (const auto& [split, n] : output_->split_counts()) w.key(split).value(n);
+        w.end_object();
+        w.key("records").value(output_->records()).key("failures").value(static_cast<std::uint64_t>(failures_.size()));
         w.end_object();
         return out + "\n";
     }
@@ -309,7 +315,7 @@ private:
         const auto& s = client_.stats();
         std::string out;
         json_writer w(out);
-        w.begin_object().key("finish_reason").value(reason).key("records").value(file_->records())
+        w.begin_object().key("finish_reason").value(reason).key("records").value(output_->records())
             .key("failures").value(static_cast<std::uint64_t>(failures_.size()));
         std::map<std::string, std::uint64_t> by_reason;
         for (const auto& f : failures_) ++by_reason[f.reason];
@@ -320,9 +326,9 @@ private:
         w.key("requests_by_status").begin_object();
         for (const auto& [status, n] : s.by_status) w.key(std::to_string(status)).value(n);
         w.end_object();
-        w.key("bytes_received").value(s.bytes).key("bytes_written").value(file_->bytes());
+        w.key("bytes_received").value(s.bytes).key("bytes_written").value(output_->bytes());
         const double elapsed = elapsed_seconds();
-        w.key("elapsed_seconds").value(elapsed).key("records_per_second").value(elapsed > 0 ? static_cast<double>(file_->records()) / elapsed : 0.0);
+        w.key("elapsed_seconds").value(elapsed).key("records_per_second").value(elapsed > 0 ? static_cast<double>(output_->records()) / elapsed : 0.0);
         w.end_object();
         return out;
     }
@@ -341,11 +347,11 @@ private:
                      "  bytes received    %.1f MB\n"
                      "  elapsed           %.2f s\n"
                      "  rate              %.1f records/s\n",
-                     reason.c_str(), static_cast<unsigned long long>(file_->records()),
+                     reason.c_str(), static_cast<unsigned long long>(output_->records()),
                      config_.out == "-" ? "standard output" : config_.out.c_str(), failures_.size(),
                      failures_.empty() || !failures_path_ ? "" : ("  (" + failures_path_->string() + ")").c_str(),
                      static_cast<unsigned long long>(s.attempts), statuses.c_str(), static_cast<unsigned long long>(s.retries),
-                     static_cast<double>(s.bytes) / 1e6, elapsed, elapsed > 0 ? static_cast<double>(file_->records()) / elapsed : 0.0);
+                     static_cast<double>(s.bytes) / 1e6, elapsed, elapsed > 0 ? static_cast<double>(output_->records()) / elapsed : 0.0);
     }
 
     const collect_config& config_;
@@ -369,7 +375,7 @@ private:
     std::exception_ptr failure_;
 
     std::vector<convert::training_record> batch_;
-    std::optional<exporting::jsonl_file> file_;
+    std::optional<exporting::dataset_writer> output_;
     std::optional<fs::path> failures_path_;
     std::vector<sources::target_failure> failures_;
     std::chrono::steady_clock::time_point started_;

@@ -23,7 +23,8 @@ std::string joined_command_line(int argc, char** argv) {
 
 struct collect_flags {
     collect_config config;
-    std::size_t target = 0;
+    std::size_t target = 0, shard_size = 0;
+    std::string split;
     std::string ids, summary, format = "raw", user_agent, ca_file, base_url;
     std::optional<double> rate;
     double burst = 1;
@@ -40,8 +41,10 @@ void add_collect(CLI::App& app, collect_flags& f) {
     c->add_option("--workers", cfg.http.workers, "Requests in flight, all hosts together")->capture_default_str()->check(CLI::Range(1, 1000));
     c->add_option("--max-per-host", cfg.http.max_per_host, "Connections per host (default: --workers)")->check(CLI::Range(1, 1000));
     c->add_option("--batch-size", cfg.batch_size, "Records converted and written as one unit")->capture_default_str()->check(CLI::Range(1, 1'000'000));
-    c->add_option("--format", f.format, "Output format: raw (typed record) or text (natural language)")->capture_default_str()->check(CLI::IsMember({"raw", "text"}));
-    c->add_option("--out", cfg.out, "Output file ending in .jsonl, or '-' for standard output")->capture_default_str();
+    c->add_option("--format", f.format, "Output format: raw (typed record), text (natural language) or chat (question-answer messages)")->capture_default_str()->check(CLI::IsMember({"raw", "text", "chat"}));
+    c->add_option("--out", cfg.out, "Output file ending in .jsonl, .jsonl.gz or .jsonl.zst, or '-' for standard output")->capture_default_str();
+    c->add_option("--shard-size", f.shard_size, "Records per numbered shard (name-00001.jsonl.zst, ...); default: one file")->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
+    c->add_option("--split", f.split, "Deterministic splits by a stable hash of the id, e.g. train=0.9,val=0.05,test=0.05");
     c->add_option("--summary", f.summary, "Also write the run summary as JSON to this file");
     c->add_flag("--dry-run", cfg.dry_run, "Print the targets that would be fetched; fetch nothing");
     c->add_option("--rate", f.rate, "Requests per second per host (default: each service's polite default, see README)")->check(CLI::PositiveNumber);
@@ -70,8 +73,11 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
     if (!f.ids.empty()) cfg.ids_file = f.ids;
     if (!f.summary.empty()) cfg.summary_file = f.summary;
     cfg.format = *harvest::convert::parse_output_format(f.format);
-    if (cfg.out != "-" && !cfg.out.ends_with(".jsonl")) {
-        std::cerr << "harvest: --out " << cfg.out << ": expected a path ending in .jsonl, or - for standard output\n";
+    if (f.shard_size) cfg.shard_size = f.shard_size;
+    try {
+        if (!f.split.empty()) cfg.splits = harvest::exporting::parse_splits(f.split);
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "harvest: " << e.what() << '\n';
         return harvest::cli::exit_usage;
     }
     if (!f.base_url.empty()) {

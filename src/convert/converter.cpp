@@ -153,12 +153,50 @@ std::string pypi_text(const pypi_record& r) {
     return t;
 }
 
+std::vector<chat_turn> glycan_turns(const glycan_record& r) {
+    std::vector<chat_turn> turns;
+    if (r.wurcs) turns.push_back({"What is the WURCS sequence of the glycan with GlyTouCan accession " + r.accession + "?", *r.wurcs});
+    if (r.wurcs && r.iupac) turns.push_back({"What is the IUPAC name of the glycan with the WURCS sequence " + *r.wurcs + "?", *r.iupac});
+    if (r.iupac && r.mass) turns.push_back({"What is the monoisotopic mass of " + *r.iupac + "?", number(*r.mass) + " Da"});
+    if (!r.composition.empty()) {
+        std::string answer;
+        for (std::size_t i = 0; i < r.composition.size(); ++i)
+            answer += (i ? ", " : "") + std::to_string(r.composition[i].count) + " " + r.composition[i].residue;
+        turns.push_back({"What is the monosaccharide composition of glycan " + r.accession + "?", answer});
+    }
+    if (!r.species.empty()) {
+        std::string answer;
+        for (std::size_t i = 0; i < r.species.size(); ++i) answer += (i ? ", " : "") + r.species[i].name;
+        turns.push_back({"In which species has glycan " + r.accession + " been reported?", answer});
+    }
+    return turns;
+}
+
+std::vector<chat_turn> pypi_turns(const pypi_record& r) {
+    std::vector<chat_turn> turns;
+    if (present(r.summary)) turns.push_back({"Which Python package is described as: " + *r.summary, r.name});
+    if (!r.requires_dist.empty()) {
+        std::string answer;
+        for (std::size_t i = 0; i < r.requires_dist.size(); ++i) answer += (i ? ", " : "") + r.requires_dist[i];
+        turns.push_back({"What are the dependencies of the Python package " + r.name + " " + r.version + "?", answer});
+    }
+    if (present(r.license)) turns.push_back({"Under which licence is the Python package " + r.name + " distributed?", *r.license});
+    if (present(r.requires_python)) turns.push_back({"Which Python versions does " + r.name + " " + r.version + " support?", *r.requires_python});
+    return turns;
+}
+
 } // namespace
 
 std::optional<output_format> parse_output_format(std::string_view name) noexcept {
     if (name == "raw") return output_format::raw;
     if (name == "text") return output_format::text;
+    if (name == "chat") return output_format::chat;
     return std::nullopt;
+}
+
+std::vector<chat_turn> chat_turns(const record_variant& record) {
+    if (const auto* g = std::get_if<glycan_record>(&record)) return glycan_turns(*g);
+    return pypi_turns(std::get<pypi_record>(record));
 }
 
 void write_record_object(json_writer& w, const record_variant& record) {
@@ -171,19 +209,28 @@ std::string render_text(const record_variant& record) {
     return pypi_text(std::get<pypi_record>(record));
 }
 
-void convert_batch(std::span<const training_record> batch, output_format format, std::string& out) {
-    for (const auto& item : batch) {
-        json_writer w(out);
-        w.begin_object().key("id").value(item.id).key("source").value(item.source);
-        if (format == output_format::raw) {
-            w.key("fetched_at").value(item.fetched_at).key("schema_version").value(schema_version).key("record");
-            write_record_object(w, item.record);
-        } else {
-            w.key("text").value(render_text(item.record));
+void convert_record(const training_record& item, output_format format, std::string& out) {
+    json_writer w(out);
+    w.begin_object().key("id").value(item.id).key("source").value(item.source);
+    switch (format) {
+    case output_format::raw:
+        w.key("fetched_at").value(item.fetched_at).key("schema_version").value(schema_version).key("record");
+        write_record_object(w, item.record);
+        break;
+    case output_format::text:
+        w.key("text").value(render_text(item.record));
+        break;
+    case output_format::chat:
+        w.key("messages").begin_array();
+        for (const auto& turn : chat_turns(item.record)) {
+            w.begin_object().key("role").value("user").key("content").value(turn.question).end_object();
+            w.begin_object().key("role").value("assistant").key("content").value(turn.answer).end_object();
         }
-        w.end_object();
-        out += '\n';
+        w.end_array();
+        break;
     }
+    w.end_object();
+    out += '\n';
 }
 
 } // namespace harvest::convert

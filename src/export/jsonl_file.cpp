@@ -41,7 +41,8 @@ struct jsonl_file::digest {
     ~digest() { EVP_MD_CTX_free(ctx); }
 };
 
-jsonl_file::jsonl_file(fs::path final_path) : final_(std::move(final_path)), digest_(std::make_unique<digest>()) {
+jsonl_file::jsonl_file(fs::path final_path, compression c)
+    : final_(std::move(final_path)), digest_(std::make_unique<digest>()), compressor_(compressor::make(c)) {
     if (final_ == "-") {
         to_stdout_ = true;
         file_ = stdout;
@@ -62,15 +63,31 @@ jsonl_file::~jsonl_file() {
 }
 
 void jsonl_file::write(std::string_view lines, std::size_t records) {
-    if (lines.empty()) return;
-    if (std::fwrite(lines.data(), 1, lines.size(), file_) != lines.size())
-        throw std::runtime_error(io_error("write", to_stdout_ ? fs::path("standard output") : temp_));
-    EVP_DigestUpdate(digest_->ctx, lines.data(), lines.size());
-    bytes_ += lines.size();
+    pending_.append(lines);
     records_ += records;
 }
 
+void jsonl_file::flush() {
+    if (pending_.empty()) return;
+    encoded_.clear();
+    compressor_->write(pending_, encoded_);
+    pending_.clear();
+    write_out();
+}
+
+void jsonl_file::write_out() {
+    if (encoded_.empty()) return;
+    if (std::fwrite(encoded_.data(), 1, encoded_.size(), file_) != encoded_.size())
+        throw std::runtime_error(io_error("write", to_stdout_ ? fs::path("standard output") : temp_));
+    EVP_DigestUpdate(digest_->ctx, encoded_.data(), encoded_.size());
+    bytes_ += encoded_.size();
+    encoded_.clear();
+}
+
 void jsonl_file::commit() {
+    flush();
+    compressor_->finish(encoded_);
+    write_out();
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned len = 0;
     EVP_DigestFinal_ex(digest_->ctx, md, &len);

@@ -7,7 +7,10 @@
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
+#include <harvest/http/content_coding.hpp>
+
 #include <openssl/evp.h>
+#include <zstd.h>
 
 #include <csignal>
 #include <fstream>
@@ -335,4 +338,114 @@ TEST_CASE("collect --source pypi: name==version fetches one release and bad name
     auto bad = run_process(pypi_args(server.port(), dir.path / "bad.jsonl", {"--ids", "-"}), 30s, "requests\n../../etc\n");
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("line 2: '../../etc' is not a PyPI project name") != std::string::npos);
+}
+
+namespace {
+
+// The file decompressed per its extension.
+std::string decompressed(const fs::path& p) {
+    const auto bytes = read_text(p);
+    const auto name = p.filename().string();
+    if (name.ends_with(".gz")) {
+        std::string out;
+        REQUIRE_FALSE(harvest::http::decode_body(harvest::http::content_coding::gzip, bytes, 1u << 30, out));
+        return out;
+    }
+    if (!name.ends_with(".zst")) return bytes;
+    std::string out;
+    ZSTD_DStream* d = ZSTD_createDStream();
+    ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};
+    char chunk[65536];
+    std::size_t rc = 1;
+    while (in.pos < in.size || rc != 0) {
+        ZSTD_outBuffer o{chunk, sizeof chunk, 0};
+        rc = ZSTD_decompressStream(d, &o, &in);
+        REQUIRE_FALSE(ZSTD_isError(rc));
+        out.append(chunk, o.pos);
+        if (o.pos == 0 && in.pos == in.size) break;
+    }
+    ZSTD_freeDStream(d);
+    CHECK(rc == 0); // the frame is complete
+    return out;
+}
+
+std::map<std::string, std::string> manifest_files(const fs::path& manifest) {
+    simdjson::dom::parser parser;
+    auto doc = parser.parse(read_text(manifest));
+    std::map<std::string, std::string> files; // path -> sha256
+    for (auto f : simdjson::dom::array(doc["files"])) files[std::string(std::string_view(f["path"]))] = std::string(std::string_view(f["sha256"]));
+    return files;
+}
+
+} // namespace
+
+TEST_CASE("collect: every format and compression reads back line by line, the manifest's checksums match the files") {
+    running_server server;
+    temp_dir dir;
+    for (std::string format : {"raw", "text", "chat"}) {
+        for (std::string ext : {".jsonl", ".jsonl.gz", ".jsonl.zst"}) {
+            INFO(format << ext);
+            const auto out = dir.path / (format + ext);
+            auto r = run_process(harvest_args(server.port(), out, {"--target", "25", "--format", format}));
+            REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+            const auto ids = check_jsonl(decompressed(out));
+            CHECK(ids.size() == 25);
+            const auto files = manifest_files(dir.path / "manifest.json");
+            REQUIRE(files.size() == 1);
+            CHECK(files.begin()->first == out.filename().string());
+            CHECK(files.begin()->second == sha256_hex(read_text(out)));
+        }
+    }
+}
+
+TEST_CASE("collect --shard-size: numbered shards, a later run continues the numbering and never overwrites") {
+    running_server server(fixture_options{}, synthesized_catalog());
+    temp_dir dir;
+    const auto out = dir.path / "glycans.jsonl.zst";
+    auto first = run_process(harvest_args(server.port(), out, {"--target", "100", "--shard-size", "40"}));
+    REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+    const auto first_files = manifest_files(dir.path / "manifest.json");
+    CHECK(first_files.size() == 3);
+    CHECK(first_files.contains("glycans-00001.jsonl.zst"));
+    CHECK(first_files.contains("glycans-00003.jsonl.zst"));
+    std::map<std::string, std::string> before;
+    for (const auto& [name, sha] : first_files) before[name] = sha256_hex(read_text(dir.path / name));
+    CHECK(before == first_files);
+
+    auto second = run_process(harvest_args(server.port(), out, {"--target", "100", "--shard-size", "40"}));
+    REQUIRE(second.exit_code == 0);
+    const auto second_files = manifest_files(dir.path / "manifest.json");
+    CHECK(second_files.contains("glycans-00004.jsonl.zst"));
+    CHECK(second_files.contains("glycans-00006.jsonl.zst"));
+    for (const auto& [name, sha] : before) CHECK(sha256_hex(read_text(dir.path / name)) == sha); // untouched
+    std::size_t total = 0;
+    for (const auto& [name, sha] : second_files) total += check_jsonl(decompressed(dir.path / name)).size();
+    CHECK(total == 100);
+}
+
+TEST_CASE("collect --split: the same id lands in the same split on every run") {
+    running_server server(fixture_options{}, synthesized_catalog());
+    temp_dir a, b;
+    const std::vector<std::string> flags{"--split", "train=0.8,val=0.1,test=0.1", "--page-size", "300"};
+    REQUIRE(run_process(harvest_args(server.port(), a.path / "g.jsonl", flags)).exit_code == 0);
+    REQUIRE(run_process(harvest_args(server.port(), b.path / "g.jsonl", {"--split", "train=0.8,val=0.1,test=0.1", "--workers", "7"})).exit_code == 0);
+    std::map<std::string, std::string> split_of;
+    for (std::string split : {"train", "val", "test"}) {
+        for (const auto& id : check_jsonl(read_text(a.path / ("g." + split + ".jsonl")))) split_of[id] = split;
+    }
+    CHECK(split_of.size() == 1100);
+    std::size_t same = 0, train = 0;
+    for (std::string split : {"train", "val", "test"}) {
+        for (const auto& id : check_jsonl(read_text(b.path / ("g." + split + ".jsonl")))) {
+            same += split_of[id] == split;
+            train += split == "train";
+        }
+    }
+    CHECK(same == 1100);
+    CHECK(train > 800);
+    CHECK(train < 960);
+
+    auto bad = run_process(harvest_args(server.port(), a.path / "x.jsonl", {"--split", "train=0.9,val=0.2"}));
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("--split: fractions sum to") != std::string::npos);
 }

@@ -2,6 +2,7 @@
 // `harvest collect`: enumerate targets, fetch them with up to --workers requests in flight,
 // convert batches of records and write JSONL, then failures.jsonl and manifest.json.
 #include <harvest/convert/converter.hpp>
+#include <harvest/export/dataset_writer.hpp>
 #include <harvest/http/client_options.hpp>
 #include <harvest/sources/glytoucan_source.hpp>
 #include <harvest/sources/pypi_source.hpp>
@@ -18,7 +19,9 @@ struct collect_config {
     std::optional<std::size_t> target;   // records written
     std::size_t batch_size = 50;
     convert::output_format format = convert::output_format::raw;
-    std::string out = "harvest.jsonl";   // "-": standard output
+    std::string out = "harvest.jsonl";   // .jsonl, .jsonl.gz, .jsonl.zst; "-": standard output
+    std::optional<std::size_t> shard_size;   // records per shard
+    std::vector<exporting::split_spec> splits;
     std::optional<std::string> summary_file;
     bool dry_run = false;
     std::chrono::milliseconds drain_timeout{10'000};
