@@ -24,6 +24,8 @@
 #include <iostream>
 #include <unordered_set>
 
+#include <unistd.h>
+
 namespace harvest::cli {
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
@@ -211,8 +213,72 @@ private:
                 if (--running == 0) all_done.cancel();
             });
         }
+        progress_timer_.emplace(ex);
+        auto progress = progress_loop();
+        asio::co_spawn(ex, std::move(progress), asio::detached);
         co_await all_done.async_wait(use_tuple);
+        harvesting_ = false;
+        progress_timer_->cancel();
         flush_batch();
+        if (progress_on_tty_) std::fputs("\r\x1b[K", stderr); // clear the bar before the summary
+    }
+
+    // The progress display: a bar redrawn on a terminal, else a log line every 10 s.
+    asio::awaitable<void> progress_loop() {
+        const bool tty = ::isatty(STDERR_FILENO) != 0;
+        if (config_.progress == "never" || (config_.progress == "auto" && !tty && config_.log_level == "error")) co_return;
+        progress_on_tty_ = tty && config_.progress != "never";
+        const auto period = progress_on_tty_ ? std::chrono::milliseconds(250) : std::chrono::milliseconds(config_.log_interval);
+        while (harvesting_) {
+            progress_timer_->expires_after(period);
+            co_await progress_timer_->async_wait(use_tuple);
+            if (!harvesting_) break;
+            const auto line = progress_text();
+            if (progress_on_tty_) std::fprintf(stderr, "\r\x1b[K%s%s", progress_bar().c_str(), line.c_str());
+            else log_info(line);
+            std::fflush(stderr);
+        }
+    }
+
+    // "[#######             ] " when the target is known.
+    std::string progress_bar() const {
+        if (!config_.target || *config_.target == 0) return {};
+        constexpr std::size_t width = 20;
+        const std::size_t filled = std::min(width, accepted_ * width / *config_.target);
+        return "[" + std::string(filled, '#') + std::string(width - filled, ' ') + "] ";
+    }
+
+    std::string progress_text() const {
+        const double elapsed = elapsed_seconds();
+        const double rate = elapsed > 0 ? static_cast<double>(accepted_) / elapsed : 0.0;
+        std::string eta = "?";
+        std::optional<std::size_t> left;
+        if (config_.target) left = *config_.target > accepted_ ? *config_.target - accepted_ : 0;
+        else if (exhausted_) left = queue_.size() + in_progress_;
+        if (left && rate > 0) eta = std::to_string(static_cast<long long>(static_cast<double>(*left) / rate + 0.5)) + " s";
+        std::string of_target;
+        if (config_.target) {
+            of_target = "/"; // appended: g++ 12 warns falsely (-Wrestrict) on "/" + string
+            of_target += std::to_string(*config_.target);
+        }
+        char buf[256];
+        std::snprintf(buf, sizeof buf, "%zu%s records, %.1f/s, %zu in flight, %llu retries, %zu failures, ETA %s", accepted_,
+                      of_target.c_str(), rate, client_.in_flight(),
+                      static_cast<unsigned long long>(client_.stats().retries), failures_.size(), eta.c_str());
+        return buf;
+    }
+
+    // One line on stderr, as text or JSON (--log-format), unless --log-level hides info.
+    void log_info(const std::string& message) const {
+        if (config_.log_level == "error" || config_.log_level == "warn") return;
+        if (config_.log_format == "json") {
+            std::string line;
+            json_writer w(line);
+            w.begin_object().key("time").value(utc_now()).key("level").value("info").key("message").value(message).end_object();
+            std::fprintf(stderr, "%s\n", line.c_str());
+        } else {
+            std::fprintf(stderr, "%s harvest: %s\n", utc_now().c_str(), message.c_str());
+        }
     }
 
     asio::awaitable<void> dry_run() {
@@ -352,6 +418,9 @@ private:
                      failures_.empty() || !failures_path_ ? "" : ("  (" + failures_path_->string() + ")").c_str(),
                      static_cast<unsigned long long>(s.attempts), statuses.c_str(), static_cast<unsigned long long>(s.retries),
                      static_cast<double>(s.bytes) / 1e6, elapsed, elapsed > 0 ? static_cast<double>(output_->records()) / elapsed : 0.0);
+        std::map<std::string, std::size_t> by_reason;
+        for (const auto& f : failures_) ++by_reason[f.reason.substr(0, 120)];
+        for (const auto& [reason, n] : by_reason) std::fprintf(stderr, "  %6zu × %s\n", n, reason.c_str());
     }
 
     const collect_config& config_;
@@ -362,6 +431,9 @@ private:
     asio::signal_set signals_;
     asio::steady_timer drain_timer_;
     asio::steady_timer more_work_;
+    std::optional<asio::steady_timer> progress_timer_;
+    bool harvesting_ = true;
+    bool progress_on_tty_ = false;
 
     std::deque<sources::target> queue_;
     bool exhausted_ = false;

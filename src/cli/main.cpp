@@ -28,7 +28,7 @@ struct collect_flags {
     std::string ids, summary, format = "raw", user_agent, ca_file, base_url;
     std::optional<double> rate;
     double burst = 1;
-    double timeout_s = 0, retry_budget_s = 120, drain_timeout_s = 10;
+    double timeout_s = 0, retry_budget_s = 120, drain_timeout_s = 10, progress_interval_s = 10;
     std::size_t max_body_mb = 64;
 };
 
@@ -47,6 +47,10 @@ void add_collect(CLI::App& app, collect_flags& f) {
     c->add_option("--split", f.split, "Deterministic splits by a stable hash of the id, e.g. train=0.9,val=0.05,test=0.05");
     c->add_option("--summary", f.summary, "Also write the run summary as JSON to this file");
     c->add_flag("--dry-run", cfg.dry_run, "Print the targets that would be fetched; fetch nothing");
+    c->add_option("--progress", cfg.progress, "auto: a progress bar on a terminal, else a log line every 10 s; always; never")->capture_default_str()->check(CLI::IsMember({"auto", "always", "never"}));
+    c->add_option("--progress-interval", f.progress_interval_s, "Seconds between progress log lines when stderr is not a terminal")->capture_default_str()->check(CLI::Range(0.05, 86400.0));
+    c->add_option("--log-level", cfg.log_level, "Least severe messages shown: error, warn, info, debug")->capture_default_str()->check(CLI::IsMember({"error", "warn", "info", "debug"}));
+    c->add_option("--log-format", cfg.log_format, "Log lines as text or JSON")->capture_default_str()->check(CLI::IsMember({"text", "json"}));
     c->add_option("--rate", f.rate, "Requests per second per host (default: each service's polite default, see README)")->check(CLI::PositiveNumber);
     c->add_option("--burst", f.burst, "Token-bucket size for --rate")->capture_default_str()->check(CLI::Range(1.0, 1e6));
     c->add_option("--retries", cfg.http.retry.max_retries, "Retries per request after the first attempt")->capture_default_str()->check(CLI::Range(0, 100));
@@ -74,6 +78,7 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
     if (!f.summary.empty()) cfg.summary_file = f.summary;
     cfg.format = *harvest::convert::parse_output_format(f.format);
     if (f.shard_size) cfg.shard_size = f.shard_size;
+    cfg.log_interval = static_cast<std::int64_t>(f.progress_interval_s * 1000);
     try {
         if (!f.split.empty()) cfg.splits = harvest::exporting::parse_splits(f.split);
     } catch (const std::invalid_argument& e) {

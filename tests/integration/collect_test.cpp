@@ -449,3 +449,30 @@ TEST_CASE("collect --split: the same id lands in the same split on every run") {
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("--split: fractions sum to") != std::string::npos);
 }
+
+TEST_CASE("collect: without a terminal, progress is a log line per interval, as text or JSON") {
+    fixture_options o;
+    o.latency = 100ms;
+    running_server server(o, synthesized_catalog());
+    temp_dir dir;
+    auto r = run_process(harvest_args(server.port(), dir.path / "g.jsonl", {"--target", "60", "--workers", "5", "--progress-interval", "0.2"}));
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("/60 records, ") != std::string::npos);
+    CHECK(r.err.find(" in flight, ") != std::string::npos);
+    CHECK(r.err.find("ETA ") != std::string::npos);
+    auto j = run_process(harvest_args(server.port(), dir.path / "h.jsonl", {"--target", "60", "--workers", "5", "--progress-interval", "0.2",
+                                                                            "--log-format", "json"}));
+    REQUIRE(j.exit_code == 0);
+    simdjson::dom::parser parser;
+    std::size_t json_lines = 0;
+    for (const auto& line : lines_of(j.err)) {
+        if (!line.starts_with("{")) continue;
+        auto doc = parser.parse(line);
+        REQUIRE(doc.error() == simdjson::SUCCESS);
+        CHECK(std::string_view(doc["level"]) == "info");
+        ++json_lines;
+    }
+    CHECK(json_lines >= 2);
+    auto quiet = run_process(harvest_args(server.port(), dir.path / "q.jsonl", {"--target", "20", "--progress", "never", "--progress-interval", "0.1"}));
+    CHECK(quiet.err.find("records, ") == std::string::npos);
+}

@@ -8,6 +8,7 @@
 #include <harvest/sources/pypi_source.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -24,6 +25,10 @@ struct collect_config {
     std::vector<exporting::split_spec> splits;
     std::optional<std::string> summary_file;
     bool dry_run = false;
+    std::string progress = "auto";   // auto (bar on a terminal, else log lines), always, never
+    std::string log_level = "info";  // error, warn, info, debug
+    std::string log_format = "text"; // text or json
+    std::int64_t log_interval = 10'000; // ms between progress log lines without a terminal
     std::chrono::milliseconds drain_timeout{10'000};
     http::client_options http;
     sources::glytoucan_options glytoucan;
