@@ -132,6 +132,50 @@ struct appending_string_body {
     };
 };
 
+// A response body handed to a request's on_body as it arrives, decoded on the way.
+struct sink_body {
+    struct value_type {
+        body_decoder* decoder = nullptr;
+        const std::function<void(std::string_view)>* sink = nullptr;
+        std::error_code error; // why the body was refused, when it was
+    };
+
+    class reader {
+    public:
+        template <bool isRequest, class Fields>
+        reader(bhttp::header<isRequest, Fields>&, value_type& body) : body_(body) {}
+
+        void init(const boost::optional<std::uint64_t>&, boost::system::error_code& ec) { ec = {}; }
+
+        template <class ConstBufferSequence>
+        std::size_t put(const ConstBufferSequence& buffers, boost::system::error_code& ec) {
+            std::size_t n = 0;
+            for (auto b : beast::buffers_range_ref(buffers)) {
+                if (auto e = body_.decoder->feed({static_cast<const char*>(b.data()), b.size()}, *body_.sink)) {
+                    body_.error = e;
+                    ec = boost::system::error_code(e);
+                    return n;
+                }
+                n += b.size();
+            }
+            ec = {};
+            return n;
+        }
+
+        void finish(boost::system::error_code& ec) {
+            if (auto e = body_.decoder->finish()) {
+                body_.error = e;
+                ec = boost::system::error_code(e);
+                return;
+            }
+            ec = {};
+        }
+
+    private:
+        value_type& body_;
+    };
+};
+
 constexpr std::size_t read_buffer_size = 64 * 1024; // Beast reads at most what the buffer holds
 
 // One kept-alive connection, plain or TLS.
@@ -314,57 +358,78 @@ struct client::impl {
         co_return conn;
     }
 
+    // Reads the body into `parser` and maps its errors; false when out.ec was set.
+    template <class Stream, class Parser>
+    asio::awaitable<bool> read_body(Stream& stream, connection& conn, Parser& parser, exchange_result& out, std::size_t limit) {
+        parser.body_limit(limit);
+        conn.lowest().expires_after(options.timeouts.body);
+        auto [ec, n] = co_await bhttp::async_read(stream, conn.buffer, parser, use_tuple);
+        conn.lowest().expires_never();
+        if (!ec) co_return true;
+        out.ec = ec == bhttp::error::body_limit ? std::error_code(errc::body_too_large) : std::error_code(ec);
+        out.phase = ec == bhttp::error::body_limit ? "reading the body (limit " + std::to_string(limit) + " bytes)" : "reading the body";
+        co_return false;
+    }
+
     template <class Stream>
-    asio::awaitable<exchange_result> exchange(Stream& stream, connection& conn, const bhttp::request<bhttp::string_body>& req) {
+    asio::awaitable<exchange_result> exchange(Stream& stream, connection& conn, const bhttp::request<bhttp::string_body>& breq,
+                                              const request& req) {
         exchange_result out;
         auto& lowest = conn.lowest();
         lowest.expires_after(options.timeouts.write);
-        if (auto [ec, n] = co_await bhttp::async_write(stream, req, use_tuple); ec) {
+        if (auto [ec, n] = co_await bhttp::async_write(stream, breq, use_tuple); ec) {
             out.ec = ec;
             out.phase = "sending the request";
             co_return out;
         }
-        bhttp::response_parser<appending_string_body> parser;
-        parser.header_limit(header_limit);
-        parser.body_limit(options.body_limit);
-        parser.skip(req.method() == bhttp::verb::head);
+        const bool head = breq.method() == bhttp::verb::head;
+        bhttp::response_parser<bhttp::empty_body> header_parser;
+        header_parser.header_limit(header_limit);
+        header_parser.skip(head);
         lowest.expires_after(options.timeouts.first_byte);
-        auto [header_ec, header_bytes] = co_await bhttp::async_read_header(stream, conn.buffer, parser, use_tuple);
-        out.any_response_bytes = header_bytes > 0 || conn.buffer.size() > 0 || parser.got_some();
+        auto [header_ec, header_bytes] = co_await bhttp::async_read_header(stream, conn.buffer, header_parser, use_tuple);
+        out.any_response_bytes = header_bytes > 0 || conn.buffer.size() > 0 || header_parser.got_some();
         if (header_ec) {
             out.ec = header_ec;
             out.phase = "waiting for the response (" + seconds_text(options.timeouts.first_byte) + " limit)";
             co_return out;
         }
-        lowest.expires_after(options.timeouts.body);
-        auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, conn.buffer, parser, use_tuple);
-        lowest.expires_never();
-        if (body_ec == bhttp::error::body_limit) {
-            out.ec = errc::body_too_large;
-            out.phase = "reading the body (limit " + std::to_string(options.body_limit) + " bytes)";
-            co_return out;
-        }
-        if (body_ec) {
-            out.ec = body_ec;
-            out.phase = "reading the body";
-            co_return out;
-        }
-        auto& msg = parser.get();
-        out.res.status = msg.result_int();
-        for (const auto& field : msg) {
+        const auto& header = header_parser.get();
+        out.res.status = header.result_int();
+        for (const auto& field : header) {
             std::string name(field.name_string());
             std::ranges::transform(name, name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
             out.res.headers[name] = std::string(field.value());
         }
         content_coding coding{};
-        if (!parse_content_coding(msg[bhttp::field::content_encoding], coding)) {
+        if (!parse_content_coding(header[bhttp::field::content_encoding], coding)) {
             out.ec = errc::unsupported_content_coding;
-            out.phase = "decoding Content-Encoding '" + std::string(msg[bhttp::field::content_encoding]) + "'";
+            out.phase = "decoding Content-Encoding '" + std::string(header[bhttp::field::content_encoding]) + "'";
             co_return out;
         }
+        const std::size_t limit = req.body_limit.value_or(options.body_limit);
+        if (req.on_body && out.res.status == 200 && !head) {
+            body_decoder decoder(coding, limit);
+            bhttp::response_parser<sink_body> parser(std::move(header_parser));
+            parser.get().body().decoder = &decoder;
+            parser.get().body().sink = &req.on_body;
+            if (!co_await read_body(stream, conn, parser, out, limit)) {
+                if (auto refused = parser.get().body().error) {
+                    out.ec = refused;
+                    out.phase = "decoding the body";
+                }
+                co_return out;
+            }
+            out.keep_alive = parser.get().keep_alive();
+            stats.bytes += decoder.produced();
+            co_return out;
+        }
+        bhttp::response_parser<appending_string_body> parser(std::move(header_parser));
+        if (!co_await read_body(stream, conn, parser, out, limit)) co_return out;
+        auto& msg = parser.get();
         if (coding == content_coding::identity) {
             out.res.body = std::move(msg.body()); // the parser already enforced the limit
-        } else if (auto ec = decode_body(coding, msg.body(), options.body_limit, out.res.body)) {
+        } else if (auto ec = decode_body(coding, msg.body(), limit, out.res.body)) {
             out.ec = ec;
             out.phase = "decoding the body";
             co_return out;
@@ -403,8 +468,8 @@ struct client::impl {
             }
             ++stats.attempts;
             active.insert(conn.get());
-            if (conn->tls) result = co_await exchange(*conn->tls, *conn, breq);
-            else result = co_await exchange(*conn->plain, *conn, breq);
+            if (conn->tls) result = co_await exchange(*conn->tls, *conn, breq, req);
+            else result = co_await exchange(*conn->plain, *conn, breq, req);
             active.erase(conn.get());
             if (result.ec && reused && idempotent && !result.any_response_bytes && !cancelled) {
                 conn->close(); // stale keep-alive connection: try again on another
@@ -453,6 +518,7 @@ struct client::impl {
             if (!co_await sleep_until(hs.limiter.reserve(clock::now())))
                 co_return fail(std::move(out), errc::cancelled, req.method, t->url, "cancelled");
             ++out.attempts;
+            if (req.on_restart) req.on_restart(); // a streamed body starts over with every attempt
             auto result = co_await attempt(hs, *t, req);
             if (cancelled) co_return fail(std::move(out), errc::cancelled, req.method, t->url, "cancelled");
 

@@ -94,4 +94,65 @@ std::error_code decode_body(content_coding coding, std::string_view in, std::siz
     return ec;
 }
 
+struct body_decoder::zstate {
+    z_stream zs{};
+    bool ended = false;
+    bool started = false; // produced output or consumed input successfully
+    bool raw = false;
+    ~zstate() { inflateEnd(&zs); }
+};
+
+body_decoder::body_decoder(content_coding coding, std::size_t limit) : coding_(coding), limit_(limit) {
+    if (coding_ == content_coding::identity) return;
+    z_ = std::make_unique<zstate>();
+    if (inflateInit2(&z_->zs, auto_window_bits) != Z_OK) throw std::runtime_error("body_decoder: inflateInit2 failed");
+}
+
+body_decoder::~body_decoder() = default;
+
+std::error_code body_decoder::feed(std::string_view in, const sink& out) {
+    if (coding_ == content_coding::identity) {
+        if (produced_ + in.size() > limit_) return errc::body_too_large;
+        produced_ += in.size();
+        out(in);
+        return {};
+    }
+    if (z_->ended) return in.empty() ? std::error_code{} : std::error_code(errc::bad_content_coding); // data after the end
+    std::array<char, 64 * 1024> chunk{};
+    auto& zs = z_->zs;
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    zs.avail_in = static_cast<uInt>(in.size());
+    // Until the input is used up and the last output buffer was not filled (zlib may hold more).
+    for (bool more = true; more && !z_->ended;) {
+        zs.next_out = reinterpret_cast<Bytef*>(chunk.data());
+        zs.avail_out = static_cast<uInt>(chunk.size());
+        const int rc = inflate(&zs, Z_NO_FLUSH);
+        if (rc == Z_DATA_ERROR && coding_ == content_coding::deflate && !z_->started && !z_->raw) {
+            // "deflate" sent as raw deflate (no zlib header): start again in raw mode.
+            inflateEnd(&zs);
+            zs = z_stream{};
+            if (inflateInit2(&zs, raw_deflate_window_bits) != Z_OK) return errc::bad_content_coding;
+            z_->raw = true;
+            zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+            zs.avail_in = static_cast<uInt>(in.size());
+            continue;
+        }
+        if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) return errc::bad_content_coding;
+        z_->started = true;
+        const std::size_t produced = chunk.size() - zs.avail_out;
+        if (produced_ + produced > limit_) return errc::body_too_large;
+        produced_ += produced;
+        if (produced) out(std::string_view(chunk.data(), produced));
+        if (rc == Z_STREAM_END) z_->ended = true;
+        more = zs.avail_in > 0 || zs.avail_out == 0;
+        if (rc == Z_BUF_ERROR && produced == 0) break; // needs more input
+    }
+    return {};
+}
+
+std::error_code body_decoder::finish() {
+    if (coding_ == content_coding::identity || z_->ended) return {};
+    return errc::bad_content_coding; // the compressed stream stopped before its end
+}
+
 } // namespace harvest::http

@@ -184,31 +184,40 @@ std::string parse_pypi_project(ondemand::parser& parser, std::string& body, bool
     return {};
 }
 
+namespace {
+
+constexpr std::string_view index_what = "PEP 691 index";
+
+// One {"name": ..., "_last-serial": ...} entry; false when it has no name.
+bool read_index_entry(ondemand::object o, index_entry& entry) {
+    std::optional<std::int64_t> serial;
+    for (auto f : o) {
+        std::string_view k;
+        if (f.unescaped_key().get(k) != simdjson::SUCCESS) return false;
+        std::optional<std::string> name;
+        if (k == "name" && read_string(f.value(), name) && name) entry.name = std::move(*name);
+        else if (k == "_last-serial" && read_int(f.value(), serial) && serial && *serial >= 0)
+            entry.last_serial = static_cast<std::uint64_t>(*serial);
+    }
+    return !entry.name.empty();
+}
+
+constexpr std::size_t max_index_entry = 64 * 1024;
+
+} // namespace
+
 std::string parse_simple_index(ondemand::parser& parser, std::string& body, std::vector<index_entry>& out, std::size_t& skipped) {
-    constexpr std::string_view index = "PEP 691 index";
     ondemand::document doc;
-    if (auto e = parser.iterate(padded(body)).get(doc)) return std::string(index) + ": malformed JSON (" + simdjson::error_message(e) + ")";
+    if (auto e = parser.iterate(padded(body)).get(doc)) return std::string(index_what) + ": malformed JSON (" + simdjson::error_message(e) + ")";
     ondemand::array projects;
-    if (doc["projects"].get_array().get(projects) != simdjson::SUCCESS) return field_error(index, "projects", "an array");
+    if (doc["projects"].get_array().get(projects) != simdjson::SUCCESS) return field_error(index_what, "projects", "an array");
     std::vector<index_entry> entries;
     std::size_t bad = 0;
     for (auto p : projects) {
         ondemand::object o;
-        if (p.get_object().get(o) != simdjson::SUCCESS) {
-            ++bad; // the warehouse docs' own example holds a bare string
-            continue;
-        }
         index_entry entry;
-        std::optional<std::int64_t> serial;
-        for (auto f : o) {
-            std::string_view k;
-            if (f.unescaped_key().get(k) != simdjson::SUCCESS) return std::string(index) + ": malformed JSON";
-            std::optional<std::string> name;
-            if (k == "name" && read_string(f.value(), name) && name) entry.name = std::move(*name);
-            else if (k == "_last-serial" && read_int(f.value(), serial) && serial && *serial >= 0)
-                entry.last_serial = static_cast<std::uint64_t>(*serial);
-        }
-        if (entry.name.empty()) {
+        // The warehouse docs' own example holds a bare string; such entries are skipped.
+        if (p.get_object().get(o) != simdjson::SUCCESS || !read_index_entry(o, entry)) {
             ++bad;
             continue;
         }
@@ -216,6 +225,96 @@ std::string parse_simple_index(ondemand::parser& parser, std::string& body, std:
     }
     out = std::move(entries);
     skipped = bad;
+    return {};
+}
+
+void simple_index_stream::reset() {
+    depth_ = 0;
+    in_string_ = escape_ = key_is_projects_ = in_projects_ = projects_done_ = in_element_ = element_is_object_ = false;
+    last_string_.clear();
+    element_.clear();
+    entries_ = skipped_ = 0;
+}
+
+std::string simple_index_stream::take_element() {
+    if (element_is_object_) {
+        ondemand::document doc;
+        ondemand::object o;
+        index_entry entry;
+        if (parser_.iterate(padded(element_)).get(doc) == simdjson::SUCCESS && doc.get_object().get(o) == simdjson::SUCCESS &&
+            read_index_entry(o, entry)) {
+            ++entries_;
+            on_entry_(std::move(entry));
+        } else {
+            ++skipped_;
+        }
+    } else {
+        ++skipped_;
+    }
+    element_.clear();
+    in_element_ = element_is_object_ = false;
+    return {};
+}
+
+std::string simple_index_stream::feed(std::string_view piece) {
+    for (const char c : piece) {
+        const bool capturing = in_projects_ && in_element_ && element_is_object_;
+        if (capturing) {
+            element_.push_back(c);
+            if (element_.size() > max_index_entry)
+                return std::string(index_what) + ": a project entry is larger than " + std::to_string(max_index_entry) + " bytes";
+        }
+        if (in_string_) {
+            if (escape_) escape_ = false;
+            else if (c == '\\') escape_ = true;
+            else if (c == '"') in_string_ = false;
+            else if (depth_ == 1 && last_string_.size() < 16) last_string_.push_back(c);
+            continue;
+        }
+        switch (c) {
+        case '"':
+            in_string_ = true;
+            if (depth_ == 1) last_string_.clear();
+            if (in_projects_ && depth_ == 2 && !in_element_) in_element_ = true; // a bare string entry
+            break;
+        case ':':
+            if (depth_ == 1) key_is_projects_ = last_string_ == "projects";
+            break;
+        case '{':
+        case '[':
+            if (in_projects_ && depth_ == 2 && !in_element_) {
+                in_element_ = true;
+                element_is_object_ = c == '{';
+                if (element_is_object_) element_.assign(1, c);
+            }
+            if (c == '[' && depth_ == 1 && key_is_projects_ && !projects_done_) in_projects_ = true;
+            ++depth_;
+            break;
+        case '}':
+        case ']':
+            --depth_;
+            if (depth_ < 0) return std::string(index_what) + ": malformed JSON (unbalanced brackets)";
+            if (in_projects_ && depth_ == 2 && in_element_ && element_is_object_) take_element();
+            if (in_projects_ && depth_ == 1) { // the projects array closed
+                if (in_element_) take_element();
+                in_projects_ = false;
+                projects_done_ = true;
+            }
+            break;
+        case ',':
+            if (in_projects_ && depth_ == 2 && in_element_) take_element();
+            break;
+        default:
+            if (in_projects_ && depth_ == 2 && !in_element_ && !std::isspace(static_cast<unsigned char>(c))) in_element_ = true; // scalar
+            if (depth_ == 1 && !std::isspace(static_cast<unsigned char>(c))) key_is_projects_ = false; // a scalar value
+            break;
+        }
+    }
+    return {};
+}
+
+std::string simple_index_stream::finish() const {
+    if (!projects_done_) return field_error(index_what, "projects", "a complete array");
     return {};
 }
 

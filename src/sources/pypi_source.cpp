@@ -60,24 +60,34 @@ void pypi_source::write_selection(exporting::json_writer& w) const {
 }
 
 asio::awaitable<std::string> pypi_source::list(std::vector<target>& out, bool& done) {
-    done = true; // the index is one body
+    done = true; // the index is one body, read as a stream of entries
+    std::vector<target> listed;
+    std::string stream_error;
+    simple_index_stream splitter([&listed](index_entry e) {
+        if (is_valid_project_name(e.name))
+            listed.push_back(target{normalize_project_name(e.name), std::nullopt, std::nullopt, e.last_serial, true});
+    });
     http::request req;
     req.url = options_.base_url + "/simple/";
     req.headers = {{"Accept", "application/vnd.pypi.simple.v1+json"}};
+    req.body_limit = options_.index_body_limit;
+    req.on_body = [&](std::string_view piece) {
+        if (stream_error.empty()) stream_error = splitter.feed(piece);
+    };
+    req.on_restart = [&] {
+        splitter.reset();
+        listed.clear();
+        stream_error.clear();
+    };
     auto result = co_await client_.fetch(req);
     if (!result.ok()) co_return "PEP 691 index: " + result.error;
     if (result.res.status != 200) co_return "PEP 691 index: " + req.url + " answered HTTP " + std::to_string(result.res.status);
     if (result.res.header("content-type").find("json") == std::string_view::npos)
         co_return "PEP 691 index: " + req.url + " answered '" + std::string(result.res.header("content-type")) +
             "', not application/vnd.pypi.simple.v1+json (is this a PEP 691 index?)";
-    std::vector<index_entry> entries;
-    std::size_t skipped = 0;
-    if (auto error = parse_simple_index(list_parser_, result.res.body, entries, skipped); !error.empty())
-        co_return req.url + ": " + error;
-    for (auto& e : entries) {
-        if (!is_valid_project_name(e.name)) continue;
-        out.push_back(target{normalize_project_name(e.name), std::nullopt, std::nullopt, e.last_serial, true});
-    }
+    if (stream_error.empty()) stream_error = splitter.finish();
+    if (!stream_error.empty()) co_return req.url + ": " + stream_error;
+    for (auto& t : listed) out.push_back(std::move(t));
     co_return std::string();
 }
 

@@ -330,3 +330,40 @@ TEST_CASE("bad URLs are refused before any I/O") {
     CHECK(e.get("not a url").ec == errc::bad_url);
     CHECK(e.get("http:///path").ec == errc::bad_url);
 }
+
+TEST_CASE("streamed bodies: decoded pieces as they arrive, started over on every retry") {
+    fixture_options o;
+    o.fault_rate = 0.5;
+    o.faults = {fault_kind::truncate, fault_kind::reset_mid};
+    o.seed = 5;
+    running_server server(o);
+    auto opts = test_options();
+    opts.retry.max_retries = 10;
+    engine e(opts);
+    std::string received;
+    std::size_t pieces = 0, restarts = 0;
+    auto req = get_request(url(server.port(), "/glycan/detail/G17689DH/"));
+    req.on_body = [&](std::string_view piece) {
+        received.append(piece);
+        ++pieces;
+    };
+    req.on_restart = [&] {
+        received.clear();
+        ++restarts;
+    };
+    for (int i = 0; i < 5; ++i) {
+        auto r = e.fetch(req);
+        REQUIRE_MESSAGE(r.ok(), r.error);
+        CHECK(r.res.body.empty()); // handed over, not collected
+        CHECK(received.size() == 141887);
+        CHECK(received.starts_with("{"));
+    }
+    CHECK(pieces > 5);
+    CHECK(restarts > 5); // some attempts were cut short and started over
+    CHECK(server_log(server.port()).size() == restarts);
+
+    auto limited = req;
+    limited.body_limit = 100'000;
+    auto r = e.fetch(limited);
+    CHECK(r.ec == errc::body_too_large);
+}

@@ -146,3 +146,75 @@ TEST_CASE("requirement names: the PEP 508 name part, markers and extras ignored"
     CHECK_FALSE(requirement_name(">=1.0"));
     CHECK_FALSE(requirement_name(""));
 }
+
+namespace {
+std::vector<index_entry> stream_entries(const std::string& body, std::size_t piece, std::size_t& skipped, std::string& error) {
+    std::vector<index_entry> got;
+    simple_index_stream stream([&](index_entry e) { got.push_back(std::move(e)); });
+    for (std::size_t i = 0; i < body.size() && error.empty(); i += piece) error = stream.feed(std::string_view(body).substr(i, piece));
+    if (error.empty()) error = stream.finish();
+    skipped = stream.skipped();
+    return got;
+}
+} // namespace
+
+TEST_CASE("PEP 691 index as a stream: the same entries as the whole-body parser, in pieces of any size") {
+    // A large index, with the awkward parts: escapes, brackets inside strings, nested meta,
+    // keys in another order, a bare string entry and keys after the array.
+    std::string body = R"({"meta": {"_last-serial": 99, "api-version": "1.1", "projects": ["not", "these"]}, "projects": [)";
+    for (int i = 0; i < 2000; ++i) {
+        if (i) body += ",\n  ";
+        if (i % 500 == 7) body += R"("a bare string, with a ] and a \" in it",)";
+        // Built by appends: g++ 12 warns falsely (-Warray-bounds) on chains of literal + string.
+        if (i % 3) {
+            body += R"({"name": "pkg-)";
+            body += std::to_string(i);
+            body += R"(", "_last-serial": )";
+            body += std::to_string(1000 + i);
+            body += "}";
+        } else {
+            body += R"({"_last-serial": )";
+            body += std::to_string(1000 + i);
+            body += R"(, "extra": {"x": [1, "]}"]}, "name": "p\u006bg-)";
+            body += std::to_string(i);
+            body += R"("})";
+        }
+    }
+    body += R"(], "trailing": {"projects": [{"name": "ignored"}]}})";
+
+    simdjson::ondemand::parser parser;
+    std::vector<index_entry> whole;
+    std::size_t whole_skipped = 0;
+    auto copy = body;
+    REQUIRE(parse_simple_index(parser, copy, whole, whole_skipped) == "");
+    REQUIRE(whole.size() == 2000);
+    for (std::size_t piece : {1ul, 7ul, 4096ul, body.size()}) {
+        INFO("piece size " << piece);
+        std::size_t skipped = 0;
+        std::string error;
+        const auto got = stream_entries(body, piece, skipped, error);
+        CHECK(error == "");
+        REQUIRE(got.size() == whole.size());
+        for (std::size_t i = 0; i < got.size(); ++i) {
+            CHECK(got[i].name == whole[i].name);
+            CHECK(got[i].last_serial == whole[i].last_serial);
+        }
+        CHECK(skipped == whole_skipped);
+    }
+    CHECK(whole[0].name == "pkg-0"); // \u006b unescaped
+}
+
+TEST_CASE("PEP 691 index as a stream: the recorded example, and bodies that are not an index") {
+    std::size_t skipped = 0;
+    std::string error;
+    auto got = stream_entries(fixture("pypi/simple/_index.docs-example.json"), 13, skipped, error);
+    CHECK(error == "");
+    CHECK(got.size() == 2);
+    CHECK(skipped == 1);
+    error.clear();
+    stream_entries("<html><body>Simple index</body></html>", 5, skipped, error);
+    CHECK(error == "PEP 691 index: field 'projects': expected a complete array");
+    error.clear();
+    stream_entries(R"({"projects": [{"name": "a"}, {"name": "b")", 3, skipped, error);
+    CHECK(error == "PEP 691 index: field 'projects': expected a complete array");
+}

@@ -1,6 +1,8 @@
 #pragma once
 // One logical request through the engine (with its retries and redirects) and its outcome.
 #include <functional>
+#include <optional>
+#include <string_view>
 #include <map>
 #include <string>
 #include <system_error>
@@ -29,6 +31,12 @@ struct request {
     // A source's say on a response whose status is normally retried: true means the body
     // proves the failure permanent (GlyGen's 500 + error_list non-existent-record).
     std::function<bool(const response&)> is_permanent;
+    // Streaming: when set, a 200 response's decoded body is handed over in pieces as it arrives
+    // instead of being collected in response::body; on_restart runs before every attempt, since
+    // a retry starts the body over.
+    std::function<void(std::string_view)> on_body;
+    std::function<void()> on_restart;
+    std::optional<std::size_t> body_limit; // overrides client_options::body_limit
 };
 
 struct fetch_result {

@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,35 @@ struct index_entry {
 // not objects or lack a name are skipped (counted in `skipped`).
 std::string parse_simple_index(simdjson::ondemand::parser& parser, std::string& body, std::vector<index_entry>& out,
                                std::size_t& skipped);
+
+// The PEP 691 index split into its project entries as the body arrives, in pieces of any size,
+// so that the whole index (tens of MB for pypi.org) never has to be in memory at once.
+class simple_index_stream {
+public:
+    explicit simple_index_stream(std::function<void(index_entry)> on_entry) : on_entry_(std::move(on_entry)) {}
+
+    // Consumes the next piece; an error message (naming what is wrong) or "".
+    std::string feed(std::string_view piece);
+    // After the last piece: an error if no complete "projects" array was seen.
+    std::string finish() const;
+    void reset();
+    std::size_t entries() const noexcept { return entries_; }
+    std::size_t skipped() const noexcept { return skipped_; }
+
+private:
+    std::string take_element();
+
+    std::function<void(index_entry)> on_entry_;
+    simdjson::ondemand::parser parser_;
+    int depth_ = 0;
+    bool in_string_ = false, escape_ = false;
+    std::string last_string_;   // the latest string at depth 1 (a key, once ':' follows)
+    bool key_is_projects_ = false;
+    bool in_projects_ = false, projects_done_ = false;
+    bool in_element_ = false, element_is_object_ = false;
+    std::string element_;
+    std::size_t entries_ = 0, skipped_ = 0;
+};
 
 // The distribution name of a PEP 508 requirement ("Django>=2 ; python_version>'3'" -> "Django"),
 // or nullopt when the string does not start with a valid name.

@@ -36,7 +36,6 @@ public:
 private:
     http::client& client_;
     pypi_options options_;
-    simdjson::ondemand::parser list_parser_;
 };
 
 } // namespace harvest::sources
