@@ -1,3 +1,5 @@
+// The PEP 691 index: the whole-body parser and the streaming splitter (fed in pieces whose size
+// comes from the input) must agree on every input that both accept.
 #include <harvest/sources/pypi_parsers.hpp>
 
 #include <cstdint>
@@ -5,11 +7,29 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static simdjson::ondemand::parser parser;
-    std::string body(reinterpret_cast<const char*>(data), size);
-    std::vector<harvest::sources::index_entry> entries;
+    if (size == 0) return 0;
+    const std::size_t piece = 1 + data[0] % 64;
+    const std::string input(reinterpret_cast<const char*>(data) + 1, size - 1);
+
+    std::string body = input;
+    std::vector<harvest::sources::index_entry> whole;
     std::size_t skipped = 0;
-    (void)harvest::sources::parse_simple_index(parser, body, entries, skipped);
-    for (const auto& e : entries)
+    const bool whole_ok = harvest::sources::parse_simple_index(parser, body, whole, skipped).empty();
+    for (const auto& e : whole)
         if (e.name.empty()) std::abort();
+
+    std::vector<harvest::sources::index_entry> streamed;
+    harvest::sources::simple_index_stream stream([&](harvest::sources::index_entry e) { streamed.push_back(std::move(e)); });
+    std::string error;
+    for (std::size_t i = 0; i < input.size() && error.empty(); i += piece) error = stream.feed(std::string_view(input).substr(i, piece));
+    if (error.empty()) error = stream.finish();
+    for (const auto& e : streamed)
+        if (e.name.empty()) std::abort();
+    // On a valid index both see the same projects.
+    if (whole_ok && error.empty() && simdjson::validate_utf8(input.data(), input.size())) {
+        if (streamed.size() != whole.size()) std::abort();
+        for (std::size_t i = 0; i < whole.size(); ++i)
+            if (streamed[i].name != whole[i].name || streamed[i].last_serial != whole[i].last_serial) std::abort();
+    }
     return 0;
 }
