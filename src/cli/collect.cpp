@@ -320,12 +320,16 @@ private:
 
     int finish() {
         const auto reason = finish_reason();
-        if (fatal_ && accepted_ == 0) return report_fatal(); // nothing harvested: leave no output behind
+        if (fatal_ && accepted_ == 0) { // nothing harvested: leave no output behind, but tell the monitoring
+            if (config_.metrics_file) exporting::write_file_atomically(*config_.metrics_file, metrics_text(reason));
+            return report_fatal();
+        }
         output_->commit();
         if (failures_path_) exporting::write_file_atomically(*failures_path_, failures_jsonl());
         if (config_.out != "-") exporting::write_file_atomically(sibling("manifest.json"), manifest(reason));
         const auto summary = summary_json(reason);
         if (config_.summary_file) exporting::write_file_atomically(*config_.summary_file, summary + "\n");
+        if (config_.metrics_file) exporting::write_file_atomically(*config_.metrics_file, metrics_text(reason));
         print_summary(reason);
         if (fatal_) return report_fatal();
         if (reason == "interrupted") return exit_interrupted;
@@ -373,6 +377,44 @@ private:
         w.key("records").value(output_->records()).key("failures").value(static_cast<std::uint64_t>(failures_.size()));
         w.end_object();
         return out + "\n";
+    }
+
+    // Prometheus text exposition format, for node_exporter's textfile collector. The last
+    // success time survives a failed run: it is carried over from the previous file.
+    std::string metrics_text(const std::string& reason) const {
+        const std::string labels = "source=\"" + config_.source + "\"";
+        const auto now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+        std::string out;
+        auto metric = [&](const std::string& name, const std::string& help, const std::string& extra_labels, double value) {
+            if (out.find("# HELP " + name + " ") == std::string::npos)
+                out += "# HELP " + name + " " + help + "\n# TYPE " + name + " gauge\n";
+            char number[64];
+            std::snprintf(number, sizeof number, "%.17g", value);
+            out += name + "{" + labels + extra_labels + "} " + number + "\n";
+        };
+        metric("harvest_records_written", "Records written by the last run.", "", static_cast<double>(output_->records()));
+        metric("harvest_failures", "Targets that failed permanently in the last run.", "", static_cast<double>(failures_.size()));
+        for (const auto& [status, n] : client_.stats().by_status)
+            metric("harvest_requests", "Responses in the last run, by HTTP status.", ",status=\"" + std::to_string(status) + "\"", static_cast<double>(n));
+        metric("harvest_retries", "Retries in the last run.", "", static_cast<double>(client_.stats().retries));
+        metric("harvest_run_duration_seconds", "Duration of the last run.", "", elapsed_seconds());
+        metric("harvest_run_finished_timestamp_seconds", "When the last run finished, by finish reason.", ",reason=\"" + reason + "\"", now);
+        std::optional<std::string> last_success;
+        if (reason == "complete" || reason == "target_reached") {
+            char number[64];
+            std::snprintf(number, sizeof number, "%.17g", now);
+            last_success = number;
+        } else {
+            std::ifstream previous(*config_.metrics_file);
+            const std::string prefix = "harvest_last_success_timestamp_seconds{" + labels + "} ";
+            for (std::string line; std::getline(previous, line);)
+                if (line.starts_with(prefix)) last_success = line.substr(prefix.size());
+        }
+        if (last_success)
+            out += "# HELP harvest_last_success_timestamp_seconds When a run last finished complete or with its target reached.\n"
+                   "# TYPE harvest_last_success_timestamp_seconds gauge\n"
+                   "harvest_last_success_timestamp_seconds{" + labels + "} " + *last_success + "\n";
+        return out;
     }
 
     double elapsed_seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count(); }

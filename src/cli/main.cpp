@@ -1,6 +1,7 @@
 // harvest: the command-line entry point.
 #include <harvest/cli/collect.hpp>
 #include <harvest/cli/exit_codes.hpp>
+#include <harvest/cli/toml_config.hpp>
 #include <harvest/version.hpp>
 
 #include <CLI/CLI.hpp>
@@ -25,7 +26,7 @@ struct collect_flags {
     collect_config config;
     std::size_t target = 0, shard_size = 0;
     std::string split;
-    std::string ids, summary, format = "raw", user_agent, ca_file, base_url;
+    std::string ids, summary, format = "raw", user_agent, ca_file, base_url, metrics;
     std::optional<double> rate;
     double burst = 1;
     double timeout_s = 0, retry_budget_s = 120, drain_timeout_s = 10, progress_interval_s = 10;
@@ -34,6 +35,14 @@ struct collect_flags {
 
 void add_collect(CLI::App& app, collect_flags& f) {
     auto* c = app.add_subcommand("collect", "Harvest records and write training data as JSONL");
+    // --config belongs to the main app (CLI11 reads configuration there) and is reached from
+    // `harvest collect --config` by fallthrough; its keys are collect's options.
+    app.config_formatter(std::make_shared<harvest::cli::toml_config>("collect"));
+    app.set_config("--config", "", "TOML file with any collect flag as a key (workers = 50); flags on the command line win");
+    c->fallthrough();
+    app.allow_config_extras(CLI::config_extras_mode::error);
+    c->allow_config_extras(CLI::config_extras_mode::error);
+    c->add_option("--metrics-file", f.metrics, "Write Prometheus metrics (textfile collector format) here at the end of the run");
     auto& cfg = f.config;
     c->add_option("--source", cfg.source, "Where to harvest from: glytoucan (GlyTouCan + GlyCosmos + GlyGen) or pypi")->required()->check(CLI::IsMember({"glytoucan", "pypi"}));
     c->add_option("--ids", f.ids, "Targets to fetch, one per line ('-' for stdin; # comments allowed): accessions, or PyPI names (name==version for one release); default: enumerate");
@@ -76,6 +85,7 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
     if (f.target) cfg.target = f.target;
     if (!f.ids.empty()) cfg.ids_file = f.ids;
     if (!f.summary.empty()) cfg.summary_file = f.summary;
+    if (!f.metrics.empty()) cfg.metrics_file = f.metrics;
     cfg.format = *harvest::convert::parse_output_format(f.format);
     if (f.shard_size) cfg.shard_size = f.shard_size;
     cfg.log_interval = static_cast<std::int64_t>(f.progress_interval_s * 1000);
@@ -122,6 +132,15 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
+    } catch (const CLI::ConfigError& e) {
+        // CLI11 words an unknown key as "INI was not able to parse collect.KEY".
+        const std::string what = e.what();
+        const auto at = what.find("collect.");
+        if (at != std::string::npos)
+            std::cerr << "harvest: --config: unknown key '" << what.substr(at + 8) << "' (expected a harvest collect flag without its dashes)\n";
+        else
+            std::cerr << "harvest: --config: " << what << '\n';
+        return harvest::cli::exit_usage;
     } catch (const CLI::ParseError& e) {
         std::cerr << "harvest: " << e.what() << " (see harvest --help)\n";
         return harvest::cli::exit_usage;

@@ -476,3 +476,59 @@ TEST_CASE("collect: without a terminal, progress is a log line per interval, as 
     auto quiet = run_process(harvest_args(server.port(), dir.path / "q.jsonl", {"--target", "20", "--progress", "never", "--progress-interval", "0.1"}));
     CHECK(quiet.err.find("records, ") == std::string::npos);
 }
+
+TEST_CASE("collect --config: every flag can live in a TOML file, flags win, bad files are one-line errors") {
+    running_server server;
+    temp_dir dir;
+    const auto config = dir.path / "harvest.toml";
+    std::ofstream(config) << "# a cron job's settings\nsource = \"glytoucan\"\nbase-url = \"http://127.0.0.1:" << server.port()
+                          << "\"\ntarget = 20\nworkers = 10\nout = \"" << (dir.path / "g.jsonl.gz").string() << "\"\nno-enrich = true\n"
+                          << "split = \"train=0.5,test=0.5\"\nmetrics-file = \"" << (dir.path / "harvest.prom").string() << "\"\n";
+    auto r = run_process({HARVEST_EXE, "collect", "--config", config.string(), "--target", "15"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    std::size_t written = 0;
+    for (std::string split : {"train", "test"}) written += check_jsonl(decompressed(dir.path / ("g." + split + ".jsonl.gz"))).size();
+    CHECK(written == 15); // --target on the command line beat the file's 20
+    for (const auto& e : server_log(server.port())) CHECK(e.route != "glygen"); // no-enrich from the file
+
+    // The metrics file: Prometheus text format with the run's figures.
+    const auto metrics = read_text(dir.path / "harvest.prom");
+    CHECK(metrics.find("# TYPE harvest_records_written gauge\nharvest_records_written{source=\"glytoucan\"} 15\n") != std::string::npos);
+    CHECK(metrics.find("harvest_failures{source=\"glytoucan\"} 0\n") != std::string::npos);
+    CHECK(metrics.find("harvest_requests{source=\"glytoucan\",status=\"200\"} 16\n") != std::string::npos);
+    CHECK(metrics.find("harvest_last_success_timestamp_seconds{source=\"glytoucan\"} ") != std::string::npos);
+    CHECK(metrics.find("harvest_run_finished_timestamp_seconds{source=\"glytoucan\",reason=\"target_reached\"} ") != std::string::npos);
+
+    struct bad_file {
+        std::string toml, expect;
+    };
+    for (const auto& [toml, expect] : std::vector<bad_file>{{"workers = \"many\"\n", "--workers"},
+                                                          {"workers = 5\nbogus = 1\n", "--config: unknown key 'bogus'"},
+                                                          {"workers = [5\n", "--config: line 1"},
+                                                          {"[collect]\nworkers = 5\n", "sections are not used"}}) {
+        INFO(toml);
+        std::ofstream(dir.path / "bad.toml") << toml;
+        auto bad = run_process({HARVEST_EXE, "collect", "--source", "glytoucan", "--config", (dir.path / "bad.toml").string(),
+                                "--base-url", "http://127.0.0.1:1", "--out", (dir.path / "never.jsonl").string()});
+        CHECK(bad.exit_code == 2);
+        CHECK(bad.err.find(expect) != std::string::npos);
+        CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
+        CHECK_FALSE(fs::exists(dir.path / "never.jsonl"));
+    }
+}
+
+TEST_CASE("collect --metrics-file: a failed run keeps the last success time of the run before") {
+    fixture_options o;
+    o.fault_rate = 1.0;
+    o.faults = {fault_kind::http_500};
+    running_server server(o);
+    temp_dir dir;
+    const auto metrics = dir.path / "harvest.prom";
+    std::ofstream(metrics) << "harvest_last_success_timestamp_seconds{source=\"glytoucan\"} 1700000000\n";
+    auto r = run_process(harvest_args(server.port(), dir.path / "g.jsonl", {"--retries", "0", "--metrics-file", metrics.string()}));
+    CHECK(r.exit_code == 1); // the enumeration failed
+    const auto text = read_text(metrics);
+    CHECK(text.find("harvest_run_finished_timestamp_seconds{source=\"glytoucan\",reason=\"failed\"} ") != std::string::npos);
+    CHECK(text.find("harvest_last_success_timestamp_seconds{source=\"glytoucan\"} 1700000000\n") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir.path / "g.jsonl"));
+}

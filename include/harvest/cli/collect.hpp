@@ -24,6 +24,7 @@ struct collect_config {
     std::optional<std::size_t> shard_size;   // records per shard
     std::vector<exporting::split_spec> splits;
     std::optional<std::string> summary_file;
+    std::optional<std::string> metrics_file; // Prometheus text format, for node_exporter's textfile collector
     bool dry_run = false;
     std::string progress = "auto";   // auto (bar on a terminal, else log lines), always, never
     std::string log_level = "info";  // error, warn, info, debug
