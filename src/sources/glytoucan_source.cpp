@@ -18,11 +18,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::string without_trailing_slash(std::string s) {
-    while (!s.empty() && s.back() == '/') s.pop_back();
-    return s;
-}
-
 std::string form_encode(std::string_view s) {
     boost::urls::encoding_opts opts;
     opts.space_as_plus = true;

@@ -11,11 +11,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::string without_trailing_slash(std::string s) {
-    while (!s.empty() && s.back() == '/') s.pop_back();
-    return s;
-}
-
 bool is_valid_version(std::string_view v) {
     if (v.empty()) return false;
     for (char c : v)

@@ -4,6 +4,8 @@
 #include "support/self_signed.hpp"
 #include "support/test_server.hpp"
 
+#include "support/fixture_files.hpp"
+
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
@@ -26,12 +28,6 @@ using harvest::fixture::fixture_options;
 
 namespace {
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;

@@ -5,6 +5,8 @@
 
 #include <harvest/http/content_coding.hpp>
 
+#include "support/fixture_files.hpp"
+
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
@@ -23,12 +25,6 @@ using fixture::fixture_options;
 
 namespace {
 
-std::string fixture_file(const std::string& relative) {
-    std::ifstream in(std::string(HARVEST_FIXTURE_DIR) + "/" + relative, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::uint64_t stat(std::uint16_t port, std::string_view group, std::string_view key) {
     auto r = get(port, "/_fixture/stats");
@@ -56,7 +52,7 @@ TEST_CASE("keep-alive: several requests share one connection") {
     auto responses = fetch_all(server.port(), {{"GET", "/pypi/six/json"}, {"GET", "/pypi/pytest/json"}, {"GET", "/glycan/detail/G17689DH/"}});
     REQUIRE(responses.size() == 3);
     for (const auto& r : responses) CHECK(r.status == 200);
-    CHECK(responses[0].body == fixture_file("pypi/six.json"));
+    CHECK(responses[0].body == fixture_text("pypi/six.json"));
     CHECK(stat(server.port(), "", "connections") == 2); // the three above, then the stats request
     CHECK(stat(server.port(), "", "requests") == 3);
 }
@@ -128,7 +124,7 @@ TEST_CASE("fault reset-mid: headers and part of the body, then a reset") {
     auto r = get(server.port(), "/pypi/celery/json");
     CHECK(r.ec);
     CHECK(r.status == 200); // the header arrived
-    CHECK(r.body.size() < fixture_file("pypi/celery.json").size());
+    CHECK(r.body.size() < fixture_text("pypi/celery.json").size());
 }
 
 TEST_CASE("fault truncate: an orderly close before Content-Length bytes arrive") {

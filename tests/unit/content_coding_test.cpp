@@ -1,23 +1,20 @@
 #include <harvest/http/content_coding.hpp>
 
+#include "support/fixture_files.hpp"
+
 #include <doctest/doctest.h>
 #include <zlib.h>
 
 #include <fstream>
 #include <sstream>
 
+using harvest::test::fixture_text;
+using harvest::test::read_text;
 using namespace harvest::http;
 using harvest::errc;
 
 namespace {
 
-std::string fixture(const char* relative) {
-    std::ifstream in(std::string(HARVEST_FIXTURE_DIR) + "/" + relative, std::ios::binary);
-    REQUIRE(in);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::string zlib_compress(const std::string& in, int window_bits) {
     z_stream zs{};
@@ -36,7 +33,7 @@ std::string zlib_compress(const std::string& in, int window_bits) {
 } // namespace
 
 TEST_CASE("gzip round-trips a real body") {
-    const auto body = fixture("pypi/celery.json");
+    const auto body = fixture_text("pypi/celery.json");
     const auto compressed = gzip_compress(body);
     CHECK(compressed.size() < body.size() / 3);
     std::string out;
@@ -45,7 +42,7 @@ TEST_CASE("gzip round-trips a real body") {
 }
 
 TEST_CASE("deflate is accepted both as a zlib stream and as raw deflate") {
-    const auto body = fixture("pypi/six.json");
+    const auto body = fixture_text("pypi/six.json");
     std::string out;
     CHECK_FALSE(decode_body(content_coding::deflate, zlib_compress(body, MAX_WBITS), 1 << 20, out));
     CHECK(out == body);
@@ -63,7 +60,7 @@ TEST_CASE("a decompression bomb stops at the limit") {
 }
 
 TEST_CASE("truncated or corrupt compressed bodies are errors, not short bodies") {
-    const auto compressed = gzip_compress(fixture("pypi/pytest.json"));
+    const auto compressed = gzip_compress(fixture_text("pypi/pytest.json"));
     std::string out;
     CHECK(decode_body(content_coding::gzip, compressed.substr(0, compressed.size() / 2), 1 << 20, out) == errc::bad_content_coding);
     CHECK(out.empty());

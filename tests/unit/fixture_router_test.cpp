@@ -3,6 +3,8 @@
 #include "fixture_router.hpp"
 #include "support/test_server.hpp"
 
+#include "support/fixture_files.hpp"
+
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
@@ -11,21 +13,15 @@
 #include <sstream>
 
 using namespace harvest::fixture;
+using harvest::test::fixture_text;
 using harvest::test::real_catalog;
 using harvest::test::synthesized_catalog;
 
 namespace {
 
-std::string fixture(const std::string& relative) {
-    std::ifstream in(std::string(HARVEST_FIXTURE_DIR) + "/" + relative, std::ios::binary);
-    REQUIRE_MESSAGE(in, relative);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::vector<std::string> lines(const std::string& relative) {
-    std::istringstream in(fixture(relative));
+    std::istringstream in(fixture_text(relative));
     std::vector<std::string> out;
     for (std::string line; std::getline(in, line);)
         if (!line.empty()) out.push_back(line);
@@ -84,7 +80,7 @@ TEST_CASE("PyPI project JSON: recorded body, serial, ETag and 304") {
     auto r = call(c, "GET", "/pypi/celery/json");
     REQUIRE(r.status == 200);
     CHECK(r.content_type == "application/json");
-    CHECK(body_of(r) == fixture("pypi/celery.json"));
+    CHECK(body_of(r) == fixture_text("pypi/celery.json"));
     CHECK(header(r, "X-PyPI-Last-Serial") == "6308640"); // the body's last_serial
     const auto etag = header(r, "ETag");
     CHECK(etag.size() > 2);
@@ -103,7 +99,7 @@ TEST_CASE("PyPI: non-normalised names get 301 to the normalised path, unknown na
     CHECK(r.status == 301);
     CHECK(header(r, "Location") == "/pypi/cage/json");
     CHECK(call(c, "GET", "/pypi/boolean.py/json").status == 301);
-    CHECK(body_of(call(c, "GET", "/pypi/boolean-py/json")) == fixture("pypi/boolean.py.json"));
+    CHECK(body_of(call(c, "GET", "/pypi/boolean-py/json")) == fixture_text("pypi/boolean.py.json"));
 
     auto missing = call(c, "GET", "/pypi/no-such-project-xyz/json");
     CHECK(missing.status == 404);
@@ -115,7 +111,7 @@ TEST_CASE("PyPI release JSON: recorded bodies, 301 and 404") {
     const auto& c = real_catalog();
     auto r = call(c, "GET", "/pypi/black/21.11b0/json");
     REQUIRE(r.status == 200);
-    CHECK(body_of(r) == fixture("pypi/release/black/21.11b0.json"));
+    CHECK(body_of(r) == fixture_text("pypi/release/black/21.11b0.json"));
     CHECK(call(c, "GET", "/pypi/black/99.0/json").status == 404);
     auto moved = call(c, "GET", "/pypi/discord.py/2.0.0/json");
     CHECK(moved.status == 301);
@@ -161,7 +157,7 @@ TEST_CASE("PEP 691 project pages: recorded where recorded, derived from the JSON
     const auto& c = real_catalog();
     auto attrs = call(c, "GET", "/simple/attrs/", pep691);
     REQUIRE(attrs.status == 200);
-    CHECK(body_of(attrs) == fixture("pypi/simple/attrs.json"));
+    CHECK(body_of(attrs) == fixture_text("pypi/simple/attrs.json"));
     CHECK(header(call(c, "GET", "/simple/Attrs/", pep691), "Location") == "/simple/attrs/");
     CHECK(header(call(c, "GET", "/simple/attrs", pep691), "Location") == "/simple/attrs/");
     CHECK(call(c, "GET", "/simple/no-such-project-xyz/", pep691).status == 404);
@@ -169,7 +165,7 @@ TEST_CASE("PEP 691 project pages: recorded where recorded, derived from the JSON
     // celery's page lists exactly the files of its JSON API releases.
     simdjson::dom::parser parser;
     simdjson::dom::object releases;
-    const auto celery = fixture("pypi/celery.json");
+    const auto celery = fixture_text("pypi/celery.json");
     REQUIRE(parser.parse(celery)["releases"].get(releases) == simdjson::SUCCESS);
     std::size_t files = 0, versions = 0;
     for (auto [version, list] : releases) {
@@ -237,7 +233,7 @@ TEST_CASE("GlyCosmos gtcid2seqs: recorded body as recorded, derived pairs, [] wh
     const auto& c = real_catalog();
     auto r = call(c, "GET", "/sparqlist/gtcid2seqs?gtcid=G22768VO");
     REQUIRE(r.status == 200);
-    CHECK(body_of(r) == fixture("glycan/glycosmos/sparqlist/gtcid2seqs/G22768VO.docs-example.json"));
+    CHECK(body_of(r) == fixture_text("glycan/glycosmos/sparqlist/gtcid2seqs/G22768VO.docs-example.json"));
     auto post = call(c, "POST", "/sparqlist/gtcid2seqs", "", "", "application/x-www-form-urlencoded", "gtcid=G22768VO");
     CHECK(body_of(post) == body_of(r));
 
@@ -256,7 +252,7 @@ TEST_CASE("GlyGen detail: recorded body, case-insensitive accession, 500 + error
     const auto& c = real_catalog();
     auto r = call(c, "GET", "/glycan/detail/G17689DH/");
     REQUIRE(r.status == 200);
-    CHECK(body_of(r) == fixture("glycan/glygen/glycan_detail/G17689DH.json"));
+    CHECK(body_of(r) == fixture_text("glycan/glygen/glycan_detail/G17689DH.json"));
     CHECK(body_of(call(c, "POST", "/glycan/detail/g17689dh")) == body_of(r));
 
     simdjson::dom::parser parser;

@@ -1,28 +1,25 @@
 // The glycan parsers against the real recorded bodies; expected values are read off the bodies.
 #include <harvest/sources/glycan_parsers.hpp>
 
+#include "support/fixture_files.hpp"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
 #include <sstream>
 
+using harvest::test::fixture_text;
+using harvest::test::read_text;
 using namespace harvest::sources;
 
 namespace {
 
-std::string fixture(const std::string& relative) {
-    std::ifstream in(std::string(HARVEST_FIXTURE_DIR) + "/" + relative, std::ios::binary);
-    REQUIRE_MESSAGE(in, relative);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 } // namespace
 
 TEST_CASE("GlyGen detail G17689DH: mass, composition, species, classification, motifs, crossrefs") {
     simdjson::ondemand::parser parser;
-    auto body = fixture("glycan/glygen/glycan_detail/G17689DH.json");
+    auto body = fixture_text("glycan/glygen/glycan_detail/G17689DH.json");
     glycan_record r;
     r.accession = "G17689DH";
     REQUIRE(parse_glygen_detail(parser, body, r) == "");
@@ -82,7 +79,7 @@ TEST_CASE("GlyGen detail: nulls are missing fields, not errors") {
 
 TEST_CASE("GlyGen detail: truncated bodies fail, every cut of the real body") {
     simdjson::ondemand::parser parser;
-    const auto full = fixture("glycan/glygen/glycan_detail/G17689DH.json");
+    const auto full = fixture_text("glycan/glygen/glycan_detail/G17689DH.json");
     for (std::size_t cut : {1ul, 10ul, 1000ul, 70000ul, full.size() - 2}) {
         INFO("cut at " << cut);
         auto body = full.substr(0, cut);
@@ -96,15 +93,15 @@ TEST_CASE("GlyGen error body: the error_code is read from error_list") {
     simdjson::ondemand::parser parser;
     std::string body = R"({"error_list":[{"error_code":"non-existent-record"}],"reason":{"type":"invalid"}})";
     CHECK(glygen_error_code(parser, body) == "non-existent-record");
-    auto spec = fixture("glycan/glygen/spec-examples/glycan_search.response-error.example.json");
+    auto spec = fixture_text("glycan/glygen/spec-examples/glycan_search.response-error.example.json");
     CHECK(glygen_error_code(parser, spec) == "unexpected-field-in-query");
-    auto detail = fixture("glycan/glygen/glycan_detail/G17689DH.json");
+    auto detail = fixture_text("glycan/glygen/glycan_detail/G17689DH.json");
     CHECK_FALSE(glygen_error_code(parser, detail));
 }
 
 TEST_CASE("GlyCosmos gtcid2seqs: the recorded body, and [] for unknown accessions") {
     simdjson::ondemand::parser parser;
-    auto body = fixture("glycan/glycosmos/sparqlist/gtcid2seqs/G22768VO.docs-example.json");
+    auto body = fixture_text("glycan/glycosmos/sparqlist/gtcid2seqs/G22768VO.docs-example.json");
     glycosmos_sequences s;
     REQUIRE(parse_gtcid2seqs(parser, body, s) == "");
     CHECK(s.wurcs == "WURCS=2.0/3,5,4/[a2122h-1b_1-5_2*NCC/3=O][a1122h-1b_1-5][a1122h-1a_1-5]/1-1-2-3-3/a4-b1_b4-c1_c3-d1_c6-e1");

@@ -1,26 +1,23 @@
 // The PyPI parsers against the real recorded bodies; expected values are read off the bodies.
 #include <harvest/sources/pypi_parsers.hpp>
 
+#include "support/fixture_files.hpp"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
 #include <sstream>
 
+using harvest::test::fixture_text;
+using harvest::test::read_text;
 using namespace harvest::sources;
 
 namespace {
 
-std::string fixture(const std::string& relative) {
-    std::ifstream in(std::string(HARVEST_FIXTURE_DIR) + "/" + relative, std::ios::binary);
-    REQUIRE_MESSAGE(in, relative);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 pypi_record parse(const std::string& relative, bool with_description = false) {
     simdjson::ondemand::parser parser;
-    auto body = fixture(relative);
+    auto body = fixture_text(relative);
     pypi_record r;
     const auto error = parse_pypi_project(parser, body, with_description, r);
     REQUIRE_MESSAGE(error.empty(), relative << ": " << error);
@@ -63,7 +60,7 @@ TEST_CASE("CAGE: the pypi.python.org-era shape, with no last_serial and empty re
 
 TEST_CASE("black 21.11b0: a yanked release with its reason, the serial falls back to the header") {
     simdjson::ondemand::parser parser;
-    auto body = fixture("pypi/release/black/21.11b0.json");
+    auto body = fixture_text("pypi/release/black/21.11b0.json");
     pypi_record r;
     r.last_serial = 12001998; // from X-PyPI-Last-Serial: the body's is 0 (zeroed by poetry)
     REQUIRE(parse_pypi_project(parser, body, false, r) == "");
@@ -115,7 +112,7 @@ TEST_CASE("PyPI JSON: wrong types and truncation fail naming the field, leaving 
     CHECK(parse_pypi_project(parser, body, false, r) == "PyPI JSON: field 'last_serial': expected a non-negative integer");
     body = R"({"info": {"summary": "no name"}})";
     CHECK(parse_pypi_project(parser, body, false, r) == "PyPI JSON: field 'info.name': expected a project name");
-    const auto full = fixture("pypi/celery.json");
+    const auto full = fixture_text("pypi/celery.json");
     for (std::size_t cut : {5ul, 500ul, 50000ul, full.size() - 3}) {
         auto truncated = full.substr(0, cut);
         CHECK_FALSE(parse_pypi_project(parser, truncated, false, r).empty());
@@ -125,7 +122,7 @@ TEST_CASE("PyPI JSON: wrong types and truncation fail naming the field, leaving 
 
 TEST_CASE("PEP 691 index: entries with name and serial, the docs example's bare string is skipped") {
     simdjson::ondemand::parser parser;
-    auto body = fixture("pypi/simple/_index.docs-example.json");
+    auto body = fixture_text("pypi/simple/_index.docs-example.json");
     std::vector<index_entry> entries;
     std::size_t skipped = 0;
     REQUIRE(parse_simple_index(parser, body, entries, skipped) == "");
@@ -207,7 +204,7 @@ TEST_CASE("PEP 691 index as a stream: the same entries as the whole-body parser,
 TEST_CASE("PEP 691 index as a stream: the recorded example, and bodies that are not an index") {
     std::size_t skipped = 0;
     std::string error;
-    auto got = stream_entries(fixture("pypi/simple/_index.docs-example.json"), 13, skipped, error);
+    auto got = stream_entries(fixture_text("pypi/simple/_index.docs-example.json"), 13, skipped, error);
     CHECK(error == "");
     CHECK(got.size() == 2);
     CHECK(skipped == 1);

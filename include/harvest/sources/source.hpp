@@ -43,6 +43,12 @@ struct fetched {
 
 using outcome = std::variant<fetched, target_failure>;
 
+// A service base URL as configured, without trailing slashes (paths are appended to it).
+inline std::string without_trailing_slash(std::string url) {
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+}
+
 class source {
 public:
     virtual ~source() = default;
