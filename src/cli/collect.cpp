@@ -5,8 +5,13 @@
 #include <harvest/export/json_writer.hpp>
 #include <harvest/export/dataset_writer.hpp>
 #include <harvest/export/jsonl_file.hpp>
+#include <harvest/export/sha256.hpp>
 #include <harvest/http/async_semaphore.hpp>
 #include <harvest/http/client.hpp>
+#include <harvest/state/dataset_recovery.hpp>
+#include <harvest/state/run_lock.hpp>
+#include <harvest/state/state_store.hpp>
+#include <harvest/state/target_plan.hpp>
 #include <harvest/version.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -87,11 +92,24 @@ public:
         started_ = std::chrono::steady_clock::now();
         started_at_ = utc_now();
         if (config_.ids_file) {
-            for (auto& t : read_ids(*config_.ids_file, *source_)) queue_.push_back(std::move(t));
+            exporting::sha256 ids_digest;
+            for (auto& t : read_ids(*config_.ids_file, *source_)) {
+                ids_digest.update(t.version ? t.id + "==" + *t.version + "\n" : t.id + "\n");
+                queue_.push_back(std::move(t));
+            }
+            ids_sha256_ = ids_digest.hex_digest();
             exhausted_ = true;
         }
-        if (!config_.dry_run && config_.out != "-") failures_path_ = sibling("failures.jsonl");
-        if (!config_.dry_run) output_.emplace(config_.out, config_.shard_size, config_.splits);
+        if (!config_.dry_run) {
+            exporting::validate_output(config_.out, config_.shard_size, config_.splits);
+            if (config_.out != "-") {
+                failures_path_ = sibling("failures.jsonl");
+                open_state();
+            } else if (config_.resume || config_.incremental || config_.fresh || config_.state_file) {
+                throw std::invalid_argument("--out -: standard output keeps no state; --resume, --incremental, --fresh and --state need a file output");
+            }
+            output_.emplace(config_.out, config_.shard_size, config_.splits);
+        }
 
         watch_signals();
         auto main = config_.dry_run ? dry_run() : harvest();
@@ -110,6 +128,85 @@ public:
 private:
     fs::path sibling(const std::string& name) const {
         return fs::path(config_.out).parent_path() / name;
+    }
+
+    // Takes the run lock, then opens (or with --fresh, first discards) the dataset's state and
+    // repairs what a crashed run left behind. Nothing is touched before the lock is held.
+    void open_state() {
+        if (int{config_.resume} + int{config_.incremental} + int{config_.fresh} > 1)
+            throw std::invalid_argument("--resume, --incremental and --fresh exclude each other (pick one)");
+        const fs::path path = config_.state_file ? fs::path(*config_.state_file) : fs::path(config_.out + ".state.sqlite");
+        lock_.emplace(fs::path(path.string() + ".lock"), started_at_);
+        if (config_.fresh && fs::exists(path)) discard_dataset(path);
+        state_.emplace(path);
+        const auto runs = state_->runs();
+        if (!runs.empty() && !config_.resume && !config_.incremental)
+            throw std::invalid_argument("--out " + config_.out + ": the dataset has state from " + std::to_string(runs.size()) +
+                                        " earlier run(s) in " + path.string() +
+                                        "; use --resume to continue it, --incremental to update it, or --fresh to start over");
+        if (auto held = state_->source(); held && *held != config_.source)
+            throw std::invalid_argument("--state " + path.string() + ": holds a " + *held + " dataset, not " + config_.source +
+                                        " (use another --out or --state)");
+        mode_ = runs.empty() ? state::run_mode::first : config_.resume ? state::run_mode::resume : state::run_mode::incremental;
+
+        const exporting::dataset_writer layout(config_.out, config_.shard_size, config_.splits);
+        const auto repaired = state::recover_dataset(*state_, layout.directory(), layout.stem(), layout.file_compression());
+        if (repaired.completed + repaired.removed + repaired.lost > 0)
+            log_info("repaired the output of an interrupted run: " + std::to_string(repaired.completed) + " shard(s) completed, " +
+                     std::to_string(repaired.removed) + " uncommitted temporary file(s) removed, " + std::to_string(repaired.lost) +
+                     " missing shard(s) to fetch again");
+
+        known_ = state_->targets(config_.source);
+        selection_ = selection_json();
+        if (!runs.empty() && runs.back().selection != selection_)
+            log_info("the selection changed since the last run (was " + runs.back().selection + ", now " + selection_ +
+                     "): targets new to it are fetched; records already written stay");
+        run_id_ = state_->begin_run(config_.source, config_.incremental ? "incremental" : config_.resume ? "resume" : "full",
+                                    selection_, config_.command_line, started_at_);
+        if (mode_ == state::run_mode::first) return;
+        // Targets an earlier run found but did not finish (discovered dependencies, transient
+        // failures) come first; the enumeration or --ids file supplies the rest.
+        for (const auto& [id, known] : known_) {
+            const auto plan = state::plan_target(&known, std::nullopt, mode_);
+            if (known.status == state::target_status::done) {
+                if (mode_ == state::run_mode::resume) ++accepted_; // counts towards --target
+                continue;
+            }
+            if (plan.kind != state::plan_kind::fetch) continue;
+            try {
+                queue_.push_back(source_->parse_id(id));
+            } catch (const std::invalid_argument&) {
+                // Not a valid id for this source any more: it stays in failures.jsonl if it failed.
+            }
+        }
+    }
+
+    // --fresh: the files the state lists as the dataset's, the manifest, failures and the state.
+    void discard_dataset(const fs::path& path) {
+        {
+            const state::state_store old(path); // refuses a foreign file before anything is removed
+            for (const auto& shard : old.shards()) {
+                fs::remove(fs::path(config_.out).parent_path() / shard.name);
+                if (!shard.temp.empty()) fs::remove(shard.temp);
+            }
+        }
+        for (const auto& name : {"manifest.json", "failures.jsonl"}) fs::remove(sibling(name));
+        for (const auto& suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
+    }
+
+    const state::target_state* known(const std::string& id) const {
+        auto it = known_.find(id);
+        return it == known_.end() ? nullptr : &it->second;
+    }
+
+    std::string selection_json() const {
+        std::string out;
+        json_writer w(out);
+        w.begin_object().key("source").value(config_.source);
+        if (config_.ids_file) w.key("ids_sha256").value(ids_sha256_);
+        source_->write_selection(w);
+        w.end_object();
+        return out;
     }
 
     void watch_signals() {
@@ -181,25 +278,76 @@ private:
             }
             const auto claim = t->version ? t->id + "==" + *t->version : t->id;
             if (!claimed_.insert(claim).second) continue; // listed twice: harvested once
+            if (state_) {
+                const auto plan = state::plan_target(known(claim), t->serial, mode_);
+                if (plan.kind == state::plan_kind::skip_unchanged) ++unchanged_;
+                if (plan.kind != state::plan_kind::fetch && plan.kind != state::plan_kind::revalidate) continue;
+                t->etag = plan.etag;
+            }
             ++in_progress_;
             auto outcome = co_await source_->fetch(*t);
             --in_progress_;
             if (auto* got = std::get_if<sources::fetched>(&outcome)) {
-                for (auto& id : got->discovered)
-                    if (!claimed_.contains(id)) queue_.push_back(sources::target{std::move(id), std::nullopt, std::nullopt, std::nullopt, false});
-                // A renamed project answers under its new name: write it once.
-                if (written_ids_.insert(got->id).second) {
-                    ++accepted_;
-                    batch_.push_back({got->id, std::string(source_->name()), utc_now(), std::move(got->record)});
-                    if (batch_.size() >= config_.batch_size) flush_batch();
+                for (auto& id : got->discovered) {
+                    if (claimed_.contains(id)) continue;
+                    if (state_) discovered_.push_back(id);
+                    queue_.push_back(sources::target{std::move(id), std::nullopt, std::nullopt, std::nullopt, false, {}});
                 }
+                accept(claim, *t, std::move(*got));
+            } else if (auto* same = std::get_if<sources::not_modified>(&outcome)) {
+                ++unchanged_;
+                if (state_) updates_.push_back(done_update(same->id, same->etag, t->serial, {}));
             } else {
                 auto& failure = std::get<sources::target_failure>(outcome);
-                if (!(stopping_ && failure.reason.ends_with(": cancelled"))) // else left for a later run
+                if (!(stopping_ && failure.reason.ends_with(": cancelled"))) { // else left for a later run
+                    if (state_)
+                        updates_.push_back({failure.id, state::target_status::failed, failure.permanent, failure.attempts, failure.last_status,
+                                            failure.url, failure.reason, {}, {}, {}, {}});
                     failures_.push_back(std::move(failure));
+                }
             }
+            if (batch_.size() + updates_.size() >= config_.batch_size) flush_batch();
             notify_more_work();
         }
+    }
+
+    static state::target_update done_update(std::string id, std::string etag, std::optional<std::uint64_t> serial, std::string content_hash) {
+        state::target_update u;
+        u.id = std::move(id);
+        u.attempts = 1;
+        u.last_status = 200;
+        u.etag = std::move(etag);
+        u.last_serial = serial;
+        u.content_hash = std::move(content_hash);
+        return u;
+    }
+
+    // A fetched record joins the batch, unless it is already in the output: a renamed project
+    // written under its new name, or (--incremental) a record whose content has not changed.
+    void accept(const std::string& claim, const sources::target& t, sources::fetched got) {
+        if (!written_ids_.insert(got.id).second) return;
+        convert::training_record item{got.id, std::string(source_->name()), {}, std::move(got.record)};
+        state::target_update update;
+        if (state_) {
+            std::string canonical; // the record without its fetch time: what "changed" means
+            convert::convert_record(item, convert::output_format::raw, canonical);
+            auto serial = t.serial;
+            if (const auto* package = std::get_if<sources::pypi_record>(&item.record); package && package->last_serial)
+                serial = package->last_serial;
+            update = done_update(item.id, got.etag, serial, exporting::sha256_hex(canonical));
+            if (claim != item.id) updates_.push_back(done_update(claim, {}, serial, update.content_hash));
+            const auto* before = known(item.id);
+            const bool in_output = before && before->status == state::target_status::done;
+            if (in_output && (mode_ == state::run_mode::resume || before->content_hash == update.content_hash)) {
+                if (mode_ == state::run_mode::incremental) ++unchanged_;
+                updates_.push_back(std::move(update)); // keeps its shard; validators refreshed
+                return;
+            }
+        }
+        item.fetched_at = utc_now();
+        ++accepted_;
+        batch_.push_back(std::move(item));
+        batch_updates_.push_back(std::move(update));
     }
 
     asio::awaitable<void> harvest() {
@@ -293,17 +441,32 @@ private:
         std::cout.flush();
     }
 
-    // Converts the batch and hands it to the writer as one unit (one write per open file).
+    // Converts the batch and hands it to the writer as one unit. With a state, the batch's lines
+    // are made durable first, then its target changes are committed in one transaction, then the
+    // shards it filled are renamed into place: output and state agree after a crash at any point.
     void flush_batch() {
-        if (batch_.empty()) return;
+        if (batch_.empty() && updates_.empty()) return;
         std::string line;
-        for (const auto& item : batch_) {
+        for (std::size_t i = 0; i < batch_.size(); ++i) {
             line.clear();
-            convert::convert_record(item, config_.format, line);
-            output_->add(item.id, line);
+            convert::convert_record(batch_[i], config_.format, line);
+            auto shard = output_->add(batch_[i].id, line);
+            if (state_) {
+                batch_updates_[i].shard = std::move(shard);
+                updates_.push_back(std::move(batch_updates_[i]));
+            }
         }
-        output_->flush();
         batch_.clear();
+        batch_updates_.clear();
+        if (!state_) {
+            output_->flush();
+            return;
+        }
+        const auto progress = output_->sync();
+        state_->commit_batch(run_id_, config_.source, updates_, discovered_, progress);
+        updates_.clear();
+        discovered_.clear();
+        state_->record_complete(run_id_, output_->seal_full());
     }
 
     int report_fatal() {
@@ -320,13 +483,18 @@ private:
 
     int finish() {
         const auto reason = finish_reason();
-        if (fatal_ && accepted_ == 0) { // nothing harvested: leave no output behind, but tell the monitoring
+        if (fatal_ && output_->records() == 0) { // nothing harvested: leave no output behind, but tell the monitoring
+            if (state_) state_->finish_run(run_id_, utc_now(), reason, 0, unchanged_, failures_.size());
             if (config_.metrics_file) exporting::write_file_atomically(*config_.metrics_file, metrics_text(reason));
             return report_fatal();
         }
-        output_->commit();
-        if (failures_path_) exporting::write_file_atomically(*failures_path_, failures_jsonl());
-        if (config_.out != "-") exporting::write_file_atomically(sibling("manifest.json"), manifest(reason));
+        const auto completed = output_->commit();
+        if (state_) {
+            state_->record_complete(run_id_, completed);
+            state_->finish_run(run_id_, utc_now(), reason, output_->records(), unchanged_, failures_.size());
+            exporting::write_file_atomically(*failures_path_, failures_jsonl());
+            exporting::write_file_atomically(sibling("manifest.json"), manifest(reason));
+        }
         const auto summary = summary_json(reason);
         if (config_.summary_file) exporting::write_file_atomically(*config_.summary_file, summary + "\n");
         if (config_.metrics_file) exporting::write_file_atomically(*config_.metrics_file, metrics_text(reason));
@@ -336,9 +504,10 @@ private:
         return failures_.empty() ? exit_ok : exit_failures;
     }
 
+    // Every target of the dataset that is failed now, whichever run tried it last.
     std::string failures_jsonl() const {
         std::string out;
-        for (const auto& f : failures_) {
+        for (const auto& f : state_->failures(config_.source)) {
             json_writer w(out);
             w.begin_object().key("id").value(f.id).key("source").value(config_.source).key("url").value(f.url)
                 .key("last_status").value(static_cast<std::uint64_t>(f.last_status)).key("reason").value(f.reason)
@@ -356,6 +525,8 @@ private:
         w.end_object();
     }
 
+    // The dataset as the state knows it: every complete shard of every run (an incremental run
+    // adds the records that changed; `harvest export --latest` compacts them) and the runs.
     std::string manifest(const std::string& reason) const {
         std::string out;
         json_writer w(out);
@@ -366,15 +537,28 @@ private:
         w.key("format").value(config_.format == convert::output_format::raw ? "raw" : config_.format == convert::output_format::text ? "text" : "chat");
         w.key("schema_version").value(convert::schema_version);
         w.key("started_at").value(started_at_).key("finished_at").value(utc_now()).key("finish_reason").value(reason);
+        std::uint64_t records = 0;
+        std::map<std::string, std::uint64_t> splits;
         w.key("files").begin_array();
-        for (const auto& f : output_->shards())
-            w.begin_object().key("path").value(f.path).key("split").value(f.split).key("records").value(f.records)
-                .key("bytes").value(f.bytes).key("sha256").value(f.sha256).end_object();
+        for (const auto& f : state_->shards()) {
+            if (!f.complete) continue;
+            w.begin_object().key("path").value(f.name).key("run").value(static_cast<std::uint64_t>(f.run)).key("split").value(f.split)
+                .key("records").value(f.records).key("bytes").value(f.bytes).key("sha256").value(f.sha256).end_object();
+            records += f.records;
+            splits[f.split] += f.records;
+        }
         w.end_array();
         w.key("splits").begin_object();
-        for (const auto& [split, n] : output_->split_counts()) w.key(split).value(n);
+        for (const auto& [split, n] : splits) w.key(split).value(n);
         w.end_object();
-        w.key("records").value(output_->records()).key("failures").value(static_cast<std::uint64_t>(failures_.size()));
+        w.key("runs").begin_array();
+        for (const auto& r : state_->runs()) {
+            w.begin_object().key("run").value(static_cast<std::uint64_t>(r.run)).key("mode").value(r.mode).key("started_at").value(r.started_at)
+                .key("finished_at").value(r.finished_at).key("finish_reason").value(r.finish_reason.empty() ? "crashed" : r.finish_reason)
+                .key("records").value(r.records).key("unchanged").value(r.unchanged).key("failures").value(r.failures).end_object();
+        }
+        w.end_array();
+        w.key("records").value(records).key("failures").value(static_cast<std::uint64_t>(state_->failures(config_.source).size()));
         w.end_object();
         return out + "\n";
     }
@@ -430,6 +614,7 @@ private:
         w.key("failures_by_reason").begin_object();
         for (const auto& [k, v] : by_reason) w.key(k).value(v);
         w.end_object();
+        w.key("unchanged").value(static_cast<std::uint64_t>(unchanged_));
         w.key("requests").value(s.attempts).key("retries").value(s.retries);
         w.key("requests_by_status").begin_object();
         for (const auto& [status, n] : s.by_status) w.key(std::to_string(status)).value(n);
@@ -449,6 +634,7 @@ private:
         std::fprintf(stderr,
                      "harvest collect: %s\n"
                      "  records written   %llu  (%s)\n"
+                     "  unchanged         %zu\n"
                      "  failures          %zu%s\n"
                      "  requests          %llu  (%s)\n"
                      "  retries           %llu\n"
@@ -456,7 +642,7 @@ private:
                      "  elapsed           %.2f s\n"
                      "  rate              %.1f records/s\n",
                      reason.c_str(), static_cast<unsigned long long>(output_->records()),
-                     config_.out == "-" ? "standard output" : config_.out.c_str(), failures_.size(),
+                     config_.out == "-" ? "standard output" : config_.out.c_str(), unchanged_, failures_.size(),
                      failures_.empty() || !failures_path_ ? "" : ("  (" + failures_path_->string() + ")").c_str(),
                      static_cast<unsigned long long>(s.attempts), statuses.c_str(), static_cast<unsigned long long>(s.retries),
                      static_cast<double>(s.bytes) / 1e6, elapsed, elapsed > 0 ? static_cast<double>(output_->records()) / elapsed : 0.0);
@@ -479,7 +665,6 @@ private:
 
     std::deque<sources::target> queue_;
     bool exhausted_ = false;
-    std::size_t list_offset_ = 0;
     std::unordered_set<std::string> claimed_;     // targets started (id, or id==version)
     std::unordered_set<std::string> written_ids_; // records accepted for the output
     std::size_t in_progress_ = 0;
@@ -489,6 +674,16 @@ private:
     std::exception_ptr failure_;
 
     std::vector<convert::training_record> batch_;
+    std::vector<state::target_update> batch_updates_; // one per batch_ record
+    std::vector<state::target_update> updates_;       // ready for the next state commit
+    std::vector<std::string> discovered_;             // --follow-deps targets, pending in the state
+    std::size_t unchanged_ = 0;
+    std::optional<state::run_lock> lock_;
+    std::optional<state::state_store> state_;
+    state::run_mode mode_ = state::run_mode::first;
+    std::int64_t run_id_ = 0;
+    std::unordered_map<std::string, state::target_state> known_;
+    std::string selection_, ids_sha256_;
     std::optional<exporting::dataset_writer> output_;
     std::optional<fs::path> failures_path_;
     std::vector<sources::target_failure> failures_;
@@ -506,6 +701,12 @@ int run_collect(const collect_config& config) {
     } catch (const std::invalid_argument& e) {
         std::cerr << "harvest: " << e.what() << '\n';
         return exit_usage;
+    } catch (const state::state_error& e) {
+        std::cerr << "harvest: " << e.what() << '\n';
+        return exit_usage;
+    } catch (const state::lock_held& e) {
+        std::cerr << "harvest: " << e.what() << '\n';
+        return exit_locked;
     } catch (const std::exception& e) {
         std::cerr << "harvest: " << e.what() << '\n';
         return exit_fatal;

@@ -26,7 +26,7 @@ struct collect_flags {
     collect_config config;
     std::size_t target = 0, shard_size = 0;
     std::string split;
-    std::string ids, summary, format = "raw", user_agent, ca_file, base_url, metrics;
+    std::string ids, summary, format = "raw", user_agent, ca_file, base_url, metrics, state;
     std::optional<double> rate;
     double burst = 1;
     double timeout_s = 0, retry_budget_s = 120, drain_timeout_s = 10, progress_interval_s = 10;
@@ -44,6 +44,12 @@ void add_collect(CLI::App& app, collect_flags& f) {
     c->allow_config_extras(CLI::config_extras_mode::error);
     c->add_option("--metrics-file", f.metrics, "Write Prometheus metrics (textfile collector format) here at the end of the run");
     auto& cfg = f.config;
+    c->add_option("--state", f.state, "The dataset's state (SQLite); default: <out>.state.sqlite");
+    auto* resume = c->add_flag("--resume", cfg.resume, "Continue the dataset: skip targets already written, fetch the rest");
+    auto* incremental = c->add_flag("--incremental", cfg.incremental, "Update the dataset: fetch only what changed since the last run (for cron)");
+    auto* fresh = c->add_flag("--fresh", cfg.fresh, "Delete the dataset's files and state and start over");
+    resume->excludes(incremental)->excludes(fresh);
+    incremental->excludes(fresh);
     c->add_option("--source", cfg.source, "Where to harvest from: glytoucan (GlyTouCan + GlyCosmos + GlyGen) or pypi")->required()->check(CLI::IsMember({"glytoucan", "pypi"}));
     c->add_option("--ids", f.ids, "Targets to fetch, one per line ('-' for stdin; # comments allowed): accessions, or PyPI names (name==version for one release); default: enumerate");
     c->add_option("--target", f.target, "Stop after N records written (default: everything enumerated)")->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
@@ -86,6 +92,7 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
     if (!f.ids.empty()) cfg.ids_file = f.ids;
     if (!f.summary.empty()) cfg.summary_file = f.summary;
     if (!f.metrics.empty()) cfg.metrics_file = f.metrics;
+    if (!f.state.empty()) cfg.state_file = f.state;
     cfg.format = *harvest::convert::parse_output_format(f.format);
     if (f.shard_size) cfg.shard_size = f.shard_size;
     cfg.log_interval = static_cast<std::int64_t>(f.progress_interval_s * 1000);

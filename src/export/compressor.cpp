@@ -12,6 +12,7 @@ namespace {
 class identity final : public compressor {
 public:
     void write(std::string_view in, std::string& out) override { out.append(in); }
+    void flush(std::string&) override {}
     void finish(std::string&) override {}
 };
 
@@ -23,6 +24,7 @@ public:
     }
     ~gzip_stream() override { deflateEnd(&zs_); }
     void write(std::string_view in, std::string& out) override { run(in, Z_NO_FLUSH, out); }
+    void flush(std::string& out) override { run({}, Z_SYNC_FLUSH, out); }
     void finish(std::string& out) override { run({}, Z_FINISH, out); }
 
 private:
@@ -51,6 +53,7 @@ public:
     }
     ~zstd_stream() override { ZSTD_freeCCtx(ctx_); }
     void write(std::string_view in, std::string& out) override { run(in, ZSTD_e_continue, out); }
+    void flush(std::string& out) override { run({}, ZSTD_e_flush, out); }
     void finish(std::string& out) override { run({}, ZSTD_e_end, out); }
 
 private:
@@ -62,11 +65,71 @@ private:
             const std::size_t left = ZSTD_compressStream2(ctx_, &output, &input, mode);
             if (ZSTD_isError(left)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(left));
             out.append(chunk, output.pos);
-            const bool done = mode == ZSTD_e_end ? left == 0 : input.pos == input.size;
+            const bool done = mode == ZSTD_e_continue ? input.pos == input.size : left == 0;
             if (done) break;
         }
     }
     ZSTD_CCtx* ctx_;
+};
+
+class identity_reader final : public decompressor {
+public:
+    bool write(std::string_view in, std::string& out) override {
+        out.append(in);
+        return true;
+    }
+};
+
+class gzip_reader final : public decompressor {
+public:
+    gzip_reader() {
+        if (inflateInit2(&zs_, 16 + MAX_WBITS) != Z_OK) throw std::runtime_error("gzip: cannot initialise zlib");
+    }
+    ~gzip_reader() override { inflateEnd(&zs_); }
+    bool write(std::string_view in, std::string& out) override {
+        zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+        zs_.avail_in = static_cast<uInt>(in.size());
+        char chunk[64 * 1024];
+        for (;;) {
+            zs_.next_out = reinterpret_cast<Bytef*>(chunk);
+            zs_.avail_out = sizeof chunk;
+            const int rc = inflate(&zs_, Z_NO_FLUSH);
+            out.append(chunk, sizeof chunk - zs_.avail_out);
+            if (rc == Z_STREAM_END) { // another gzip member may follow
+                if (inflateReset(&zs_) != Z_OK) return false;
+                if (zs_.avail_in == 0) break;
+                continue;
+            }
+            if (rc != Z_OK && rc != Z_BUF_ERROR) return false;
+            if (zs_.avail_out != 0) break; // all input consumed, all output taken
+        }
+        return true;
+    }
+
+private:
+    z_stream zs_{};
+};
+
+class zstd_reader final : public decompressor {
+public:
+    zstd_reader() : ctx_(ZSTD_createDCtx()) {
+        if (!ctx_) throw std::runtime_error("zstd: cannot create a context");
+    }
+    ~zstd_reader() override { ZSTD_freeDCtx(ctx_); }
+    bool write(std::string_view in, std::string& out) override {
+        ZSTD_inBuffer input{in.data(), in.size(), 0};
+        char chunk[64 * 1024];
+        for (;;) {
+            ZSTD_outBuffer output{chunk, sizeof chunk, 0};
+            const std::size_t rc = ZSTD_decompressStream(ctx_, &output, &input);
+            if (ZSTD_isError(rc)) return false;
+            out.append(chunk, output.pos);
+            if (input.pos == input.size && output.pos < output.size) return true;
+        }
+    }
+
+private:
+    ZSTD_DCtx* ctx_;
 };
 
 } // namespace
@@ -94,6 +157,15 @@ std::unique_ptr<compressor> compressor::make(compression c) {
     case compression::none: break;
     }
     return std::make_unique<identity>();
+}
+
+std::unique_ptr<decompressor> decompressor::make(compression c) {
+    switch (c) {
+    case compression::gzip: return std::make_unique<gzip_reader>();
+    case compression::zstd: return std::make_unique<zstd_reader>();
+    case compression::none: break;
+    }
+    return std::make_unique<identity_reader>();
 }
 
 } // namespace harvest::exporting

@@ -64,38 +64,63 @@ const std::string& assign_split(std::string_view id, const std::vector<split_spe
     return splits.back().name; // rounding at the top end
 }
 
-dataset_writer::dataset_writer(std::string out, std::optional<std::size_t> shard_size, std::vector<split_spec> splits)
-    : out_(std::move(out)), shard_size_(shard_size), splits_(std::move(splits)) {
-    if (out_ == "-") {
-        if (shard_size_ || !splits_.empty()) throw std::invalid_argument("--out -: standard output takes neither --shard-size nor --split");
+std::optional<output_name> parse_output_name(std::string_view stem, compression c, std::string_view file_name) {
+    const auto ext = extension(c);
+    if (!file_name.starts_with(stem) || !file_name.ends_with(ext) || file_name.size() < stem.size() + ext.size()) return std::nullopt;
+    auto middle = file_name.substr(stem.size(), file_name.size() - stem.size() - ext.size()); // [.split][-NNNNN]
+    output_name out;
+    const auto dash = middle.rfind('-');
+    if (dash != std::string_view::npos && middle.size() - dash == 6 &&
+        middle.find_first_not_of("0123456789", dash + 1) == std::string_view::npos) {
+        out.number = static_cast<unsigned>(std::stoul(std::string(middle.substr(dash + 1))));
+        middle = middle.substr(0, dash);
+    }
+    if (middle.empty()) {
+        out.split = no_split;
+    } else {
+        if (middle.front() != '.' || !valid_split_name(middle.substr(1))) return std::nullopt;
+        out.split = std::string(middle.substr(1));
+    }
+    return out;
+}
+
+void validate_output(const std::string& out, std::optional<std::size_t> shard_size, const std::vector<split_spec>& splits) {
+    if (out == "-") {
+        if (shard_size || !splits.empty()) throw std::invalid_argument("--out -: standard output takes neither --shard-size nor --split");
         return;
     }
-    const auto c = compression_for(out_);
-    if (!c) throw std::invalid_argument("--out " + out_ + ": expected a path ending in .jsonl, .jsonl.gz or .jsonl.zst, or - for standard output");
-    compression_ = *c;
+    const auto c = compression_for(out);
+    if (!c) throw std::invalid_argument("--out " + out + ": expected a path ending in .jsonl, .jsonl.gz or .jsonl.zst, or - for standard output");
+    const fs::path p(out);
+    const auto name = p.filename().string();
+    if (name.size() == extension(*c).size())
+        throw std::invalid_argument("--out " + out + ": the file name needs a stem before " + std::string(extension(*c)));
+    const auto dir = p.parent_path();
+    if (!dir.empty() && !fs::is_directory(dir)) throw std::invalid_argument("--out " + out + ": directory " + dir.string() + " does not exist");
+}
+
+dataset_writer::dataset_writer(std::string out, std::optional<std::size_t> shard_size, std::vector<split_spec> splits)
+    : out_(std::move(out)), shard_size_(shard_size), splits_(std::move(splits)) {
+    validate_output(out_, shard_size_, splits_);
+    if (out_ == "-") return;
+    compression_ = *compression_for(out_);
     const fs::path p(out_);
     dir_ = p.parent_path().string();
     const auto name = p.filename().string();
     stem_ = name.substr(0, name.size() - extension(compression_).size());
-    if (stem_.empty()) throw std::invalid_argument("--out " + out_ + ": the file name needs a stem before " + std::string(extension(compression_)));
-    if (!dir_.empty() && !fs::is_directory(dir_)) throw std::invalid_argument("--out " + out_ + ": directory " + dir_ + " does not exist");
 
     // Shard numbers continue after the highest already on disk, per split.
-    if (shard_size_) {
-        const std::string ext(extension(compression_));
-        for (const auto& e : fs::directory_iterator(dir_.empty() ? fs::path(".") : fs::path(dir_))) {
-            const auto f = e.path().filename().string();
-            if (!f.starts_with(stem_) || !f.ends_with(ext)) continue;
-            const auto middle = f.substr(stem_.size(), f.size() - stem_.size() - ext.size()); // [.split]-NNNNN
-            const auto dash = middle.rfind('-');
-            if (dash == std::string::npos || middle.size() - dash != 6) continue;
-            const auto digits = middle.substr(dash + 1);
-            if (digits.find_first_not_of("0123456789") != std::string::npos) continue;
-            const auto split = dash == 0 ? no_split : middle.front() == '.' ? middle.substr(1, dash - 1) : std::string();
-            if (split.empty()) continue;
-            auto& next = next_number_[split];
-            next = std::max(next, static_cast<unsigned>(std::stoul(digits)) + 1);
+    numbered_ = shard_size_.has_value();
+    for (const auto& e : fs::directory_iterator(dir_.empty() ? fs::path(".") : fs::path(dir_))) {
+        const auto name = parse_output_name(stem_, compression_, e.path().filename().string());
+        if (!name) continue;
+        auto& next = next_number_[name->split];
+        if (!name->number) { // the unsharded file of an earlier run: continue as number 2
+            numbered_ = true;
+            next = std::max(next, 2u);
+            continue;
         }
+        next = std::max(next, *name->number + 1);
     }
 }
 
@@ -103,13 +128,17 @@ dataset_writer::~dataset_writer() = default; // open (incomplete) files remove t
 
 std::string dataset_writer::file_name(const std::string& split, unsigned number) const {
     std::string name = stem_;
-    if (split != no_split) name += "." + split;
-    if (shard_size_) {
+    if (split != no_split) { // appended: g++ 12 warns falsely (-Wrestrict) on "." + string
+        name += '.';
+        name += split;
+    }
+    if (numbered_) {
         char buf[16];
         std::snprintf(buf, sizeof buf, "-%05u", number);
         name += buf;
     }
-    return name + std::string(extension(compression_));
+    name += extension(compression_);
+    return name;
 }
 
 dataset_writer::open_shard& dataset_writer::shard_for(const std::string& split) {
@@ -117,40 +146,69 @@ dataset_writer::open_shard& dataset_writer::shard_for(const std::string& split) 
     if (!s.file) {
         s.split = split;
         if (out_ == "-") {
+            s.name = out_; // "-"
             s.file = std::make_unique<jsonl_file>("-");
         } else {
             auto& next = next_number_[split];
             if (next == 0) next = 1;
-            const auto path = (dir_.empty() ? fs::path(file_name(split, next)) : fs::path(dir_) / file_name(split, next));
+            s.name = file_name(split, next);
             ++next;
-            s.file = std::make_unique<jsonl_file>(path, compression_);
+            s.file = std::make_unique<jsonl_file>(dir_.empty() ? fs::path(s.name) : fs::path(dir_) / s.name, compression_);
         }
     }
     return s;
 }
 
-void dataset_writer::complete(open_shard& s) {
+shard_info dataset_writer::complete(open_shard& s) {
     s.file->commit();
-    done_.push_back({s.file->path().filename().string(), s.split, s.file->records(), s.file->bytes(), s.file->sha256_hex()});
+    done_.push_back({s.name, s.split, s.file->records(), s.file->bytes(), s.file->sha256_hex()});
     s.file.reset();
+    return done_.back();
 }
 
-void dataset_writer::add(std::string_view id, std::string_view line) {
+std::string dataset_writer::add(std::string_view id, std::string_view line) {
     const std::string& split = splits_.empty() ? no_split : assign_split(id, splits_);
     auto& s = shard_for(split);
     s.file->write(line, 1);
     ++records_;
-    if (shard_size_ && s.file->records() >= *shard_size_) complete(s);
+    if (shard_size_ && s.file->records() >= *shard_size_) {
+        full_.push_back(std::move(s));
+        s.file.reset();
+        return full_.back().name;
+    }
+    return s.name;
 }
 
 void dataset_writer::flush() {
     for (auto& [split, s] : open_)
         if (s.file) s.file->flush();
+    for (auto& s : full_) s.file->flush();
 }
 
-void dataset_writer::commit() {
+std::vector<shard_progress> dataset_writer::sync() {
+    std::vector<shard_progress> out;
+    auto one = [&](open_shard& s) {
+        s.file->sync();
+        out.push_back({s.name, s.split, s.file->temp_path().string(), s.file->records(), s.file->bytes()});
+    };
+    for (auto& s : full_) one(s);
     for (auto& [split, s] : open_)
-        if (s.file) complete(s);
+        if (s.file) one(s);
+    return out;
+}
+
+std::vector<shard_info> dataset_writer::seal_full() {
+    std::vector<shard_info> out;
+    for (auto& s : full_) out.push_back(complete(s));
+    full_.clear();
+    return out;
+}
+
+std::vector<shard_info> dataset_writer::commit() {
+    auto out = seal_full();
+    for (auto& [split, s] : open_)
+        if (s.file) out.push_back(complete(s));
+    return out;
 }
 
 std::map<std::string, std::uint64_t> dataset_writer::split_counts() const {

@@ -1,8 +1,7 @@
 #include <harvest/export/jsonl_file.hpp>
 
-#include <openssl/evp.h>
-
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 #include <unistd.h>
@@ -21,6 +20,9 @@ fs::path temp_beside(const fs::path& final_path) {
     name += final_path.filename().string();
     name += ".tmp-";
     name += std::to_string(::getpid());
+    // A crashed run's temporary (same PID after a reboot) must never be reopened as ours.
+    name += '-';
+    name += std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
     return final_path.parent_path() / name;
 }
 
@@ -35,14 +37,8 @@ void sync_and_close(std::FILE* f, const fs::path& p) {
 
 } // namespace
 
-struct jsonl_file::digest {
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    digest() { EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr); }
-    ~digest() { EVP_MD_CTX_free(ctx); }
-};
-
 jsonl_file::jsonl_file(fs::path final_path, compression c)
-    : final_(std::move(final_path)), digest_(std::make_unique<digest>()), compressor_(compressor::make(c)) {
+    : final_(std::move(final_path)), digest_(std::make_unique<sha256>()), compressor_(compressor::make(c)) {
     if (final_ == "-") {
         to_stdout_ = true;
         file_ = stdout;
@@ -75,11 +71,24 @@ void jsonl_file::flush() {
     write_out();
 }
 
+void jsonl_file::sync() {
+    encoded_.clear();
+    compressor_->write(pending_, encoded_);
+    pending_.clear();
+    compressor_->flush(encoded_);
+    write_out();
+    if (to_stdout_) {
+        std::fflush(stdout);
+        return;
+    }
+    if (std::fflush(file_) != 0 || ::fdatasync(::fileno(file_)) != 0) throw std::runtime_error(io_error("write", temp_));
+}
+
 void jsonl_file::write_out() {
     if (encoded_.empty()) return;
     if (std::fwrite(encoded_.data(), 1, encoded_.size(), file_) != encoded_.size())
         throw std::runtime_error(io_error("write", to_stdout_ ? fs::path("standard output") : temp_));
-    EVP_DigestUpdate(digest_->ctx, encoded_.data(), encoded_.size());
+    digest_->update(encoded_);
     bytes_ += encoded_.size();
     encoded_.clear();
 }
@@ -88,14 +97,7 @@ void jsonl_file::commit() {
     flush();
     compressor_->finish(encoded_);
     write_out();
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    EVP_DigestFinal_ex(digest_->ctx, md, &len);
-    static constexpr char hex[] = "0123456789abcdef";
-    for (unsigned i = 0; i < len; ++i) {
-        sha256_ += hex[md[i] >> 4];
-        sha256_ += hex[md[i] & 15];
-    }
+    sha256_ = digest_->hex_digest();
     if (to_stdout_) {
         std::fflush(stdout);
         committed_ = true;

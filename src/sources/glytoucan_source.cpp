@@ -24,8 +24,10 @@ std::string form_encode(std::string_view s) {
     return boost::urls::encode(s, boost::urls::unreserved_chars, opts);
 }
 
-target_failure failure_from(const std::string& id, const http::fetch_result& r, std::string reason) {
-    return target_failure{id, r.res.url.empty() ? std::string() : r.res.url, r.res.status, std::move(reason), r.attempts};
+// `malformed`: the body was received and cannot be used, which asking again will not change.
+target_failure failure_from(const std::string& id, const http::fetch_result& r, std::string reason, bool malformed = false) {
+    return target_failure{id, r.res.url.empty() ? std::string() : r.res.url, r.res.status, std::move(reason), r.attempts,
+                          malformed || (r.ok() && is_permanent_status(r.res.status))};
 }
 
 // Shared between the accession's coroutine and the concurrent GlyGen request it spawns, so
@@ -89,7 +91,7 @@ target glytoucan_source::parse_id(std::string_view line) const {
     if (!is_glytoucan_accession(line))
         throw std::invalid_argument("'" + std::string(line) +
                                     "' is not a GlyTouCan accession (expected G + 5 digits + 2 capital letters, e.g. G17689DH)");
-    return target{std::string(line), std::nullopt, std::nullopt, std::nullopt, false};
+    return target{std::string(line), std::nullopt, std::nullopt, std::nullopt, false, {}};
 }
 
 void glytoucan_source::write_selection(exporting::json_writer& w) const {
@@ -112,7 +114,7 @@ asio::awaitable<std::string> glytoucan_source::list(std::vector<target>& out, bo
     if (!error.empty()) co_return where + error;
     offset_ += rows.size();
     done = rows.size() < options_.page_size;
-    for (auto& r : rows) out.push_back(target{std::move(r.accession), std::nullopt, std::move(r.wurcs), std::nullopt, true});
+    for (auto& r : rows) out.push_back(target{std::move(r.accession), std::nullopt, std::move(r.wurcs), std::nullopt, true, {}});
     co_return std::string();
 }
 
@@ -147,7 +149,7 @@ asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
         co_return failure_from(accession, seqs, "GlyCosmos gtcid2seqs answered HTTP " + std::to_string(seqs.res.status));
     glycosmos_sequences sequences;
     if (auto error = parse_gtcid2seqs(parser, seqs.res.body, sequences); !error.empty())
-        co_return failure_from(accession, seqs, error);
+        co_return failure_from(accession, seqs, error, true);
     record.wurcs = sequences.wurcs ? sequences.wurcs : t.wurcs;
     record.glycoct = sequences.glycoct;
 
@@ -156,7 +158,7 @@ asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
         if (!g.ok()) co_return failure_from(accession, g, g.error);
         if (g.res.status == 200) {
             if (auto error = parse_glygen_detail(parser, g.res.body, record); !error.empty())
-                co_return failure_from(accession, g, error);
+                co_return failure_from(accession, g, error, true);
         } else if (g.res.status == 500) {
             auto code = glygen_error_code(parser, g.res.body);
             if (code != "non-existent-record")
@@ -167,8 +169,9 @@ asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
         }
     }
     if (!t.listed && !record.wurcs && !record.glycoct && !record.enriched)
-        co_return target_failure{accession, seqs.res.url, seqs.res.status, "not found: no sequence in GlyCosmos and not in GlyGen", seqs.attempts};
-    co_return fetched{accession, std::move(record), {}};
+        co_return target_failure{accession, seqs.res.url, seqs.res.status, "not found: no sequence in GlyCosmos and not in GlyGen",
+                                 seqs.attempts, true};
+    co_return fetched{accession, std::move(record), {}, {}};
 }
 
 } // namespace harvest::sources

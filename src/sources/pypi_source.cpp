@@ -21,9 +21,21 @@ bool is_valid_version(std::string_view v) {
 // "name" or "name==version": the id the target is reported under.
 std::string target_id(const target& t) { return t.version ? t.id + "==" + *t.version : t.id; }
 
-target_failure failure(const target& t, const std::string& url, const http::fetch_result& r, std::string reason) {
-    return target_failure{target_id(t), r.res.url.empty() ? url : r.res.url, r.res.status, std::move(reason), r.attempts};
+// `malformed`: the body was received and cannot be used, which asking again will not change.
+target_failure failure(const target& t, const std::string& url, const http::fetch_result& r, std::string reason, bool malformed = false) {
+    return target_failure{target_id(t), r.res.url.empty() ? url : r.res.url, r.res.status, std::move(reason), r.attempts,
+                          malformed || (r.ok() && is_permanent_status(r.res.status))};
 }
+
+std::optional<std::uint64_t> serial_header(const http::response& res) {
+    const auto header = res.header("x-pypi-last-serial");
+    std::uint64_t serial = 0;
+    if (header.empty() || std::from_chars(header.data(), header.data() + header.size(), serial).ec != std::errc{}) return std::nullopt;
+    return serial;
+}
+
+// A CDN may answer from a page cached before the index's serial: asked again, past the cache.
+constexpr int stale_page_attempts = 3;
 
 } // namespace
 
@@ -44,7 +56,7 @@ target pypi_source::parse_id(std::string_view line) const {
     if (!is_valid_project_name(name))
         throw std::invalid_argument("'" + std::string(line) +
                                     "' is not a PyPI project name (expected letters, digits and . _ - inside, optionally ==version)");
-    target t{normalize_project_name(name), std::nullopt, std::nullopt, std::nullopt, false};
+    target t{normalize_project_name(name), std::nullopt, std::nullopt, std::nullopt, false, {}};
     if (!version.empty()) t.version = std::string(version);
     return t;
 }
@@ -60,7 +72,7 @@ asio::awaitable<std::string> pypi_source::list(std::vector<target>& out, bool& d
     std::string stream_error;
     simple_index_stream splitter([&listed](index_entry e) {
         if (is_valid_project_name(e.name))
-            listed.push_back(target{normalize_project_name(e.name), std::nullopt, std::nullopt, e.last_serial, true});
+            listed.push_back(target{normalize_project_name(e.name), std::nullopt, std::nullopt, e.last_serial, true, {}});
     });
     http::request req;
     req.url = options_.base_url + "/simple/";
@@ -90,18 +102,28 @@ asio::awaitable<outcome> pypi_source::fetch(const target& t) {
     simdjson::ondemand::parser parser; // one per coroutine: targets are fetched concurrently
     http::request req;
     req.url = options_.base_url + "/pypi/" + t.id + (t.version ? "/" + *t.version : std::string()) + "/json";
-    auto result = co_await client_.fetch(req);
-    if (!result.ok()) co_return failure(t, req.url, result, result.error);
+    if (!t.etag.empty()) req.headers.emplace_back("If-None-Match", t.etag);
+    http::fetch_result result;
+    for (int attempt = 1;; ++attempt) {
+        result = co_await client_.fetch(req);
+        if (!result.ok()) co_return failure(t, req.url, result, result.error);
+        const auto serial = serial_header(result.res);
+        // bandersnatch's rule: a page older than the index's serial for it is a stale CDN copy.
+        const bool stale = t.serial && serial && *serial < *t.serial && (result.res.status == 200 || result.res.status == 304);
+        if (!stale) break;
+        if (attempt == stale_page_attempts)
+            co_return failure(t, req.url, result, "stale page: X-PyPI-Last-Serial " + std::to_string(*serial) + " is older than the index's " +
+                                                      std::to_string(*t.serial) + " after " + std::to_string(attempt) + " attempts");
+        if (attempt == 1) req.headers.emplace_back("Cache-Control", "no-cache");
+    }
+    if (result.res.status == 304 && !t.etag.empty()) co_return not_modified{target_id(t), std::string(result.res.header("etag"))};
     if (result.res.status == 404) co_return failure(t, req.url, result, "not found (HTTP 404)");
     if (result.res.status != 200) co_return failure(t, req.url, result, "HTTP " + std::to_string(result.res.status));
     pypi_record record;
-    if (auto header = result.res.header("x-pypi-last-serial"); !header.empty()) {
-        std::uint64_t serial = 0;
-        if (std::from_chars(header.data(), header.data() + header.size(), serial).ec == std::errc{}) record.last_serial = serial;
-    }
+    record.last_serial = serial_header(result.res);
     if (auto error = parse_pypi_project(parser, result.res.body, options_.with_description, record); !error.empty())
-        co_return failure(t, req.url, result, error);
-    fetched out{normalize_project_name(record.name), {}, {}};
+        co_return failure(t, req.url, result, error, true);
+    fetched out{normalize_project_name(record.name), {}, {}, std::string(result.res.header("etag"))};
     if (options_.follow_deps) {
         for (const auto& requirement : record.requires_dist)
             if (auto name = requirement_name(requirement)) out.discovered.push_back(normalize_project_name(*name));

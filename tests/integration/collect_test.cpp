@@ -1,23 +1,10 @@
 // `harvest collect` end to end: the harvest executable (a child process) against the fixture
 // server on 127.0.0.1; outputs are read back and checked line by line.
-#include "support/child_process.hpp"
-#include "support/self_signed.hpp"
+#include "support/collect_run.hpp"
 #include "support/test_server.hpp"
-
-#include "support/fixture_files.hpp"
-
-#include <doctest/doctest.h>
-#include <simdjson.h>
-
-#include <harvest/http/content_coding.hpp>
-
-#include <openssl/evp.h>
-#include <zstd.h>
 
 #include <csignal>
 #include <fstream>
-#include <set>
-#include <sstream>
 #include <thread>
 
 using namespace harvest::test;
@@ -25,63 +12,6 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using harvest::fixture::fault_kind;
 using harvest::fixture::fixture_options;
-
-namespace {
-
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    return out;
-}
-
-std::string sha256_hex(const std::string& data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-    std::string hex;
-    for (unsigned i = 0; i < len; ++i) {
-        char b[3];
-        std::snprintf(b, sizeof b, "%02x", md[i]);
-        hex += b;
-    }
-    return hex;
-}
-
-struct temp_dir {
-    fs::path path = make_temp_dir("harvest-collect");
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-std::vector<std::string> harvest_args(std::uint16_t port, const fs::path& out, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{HARVEST_EXE, "collect", "--source", "glytoucan", "--base-url",
-                                  "http://127.0.0.1:" + std::to_string(port), "--out", out.string()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
-}
-
-// Every line parses as JSON with a unique id; returns the ids.
-std::vector<std::string> check_jsonl(const std::string& text) {
-    simdjson::dom::parser parser;
-    std::vector<std::string> ids;
-    std::set<std::string> unique;
-    for (const auto& line : lines_of(text)) {
-        auto doc = parser.parse(line);
-        REQUIRE_MESSAGE(doc.error() == simdjson::SUCCESS, line);
-        std::string_view id;
-        REQUIRE(doc["id"].get(id) == simdjson::SUCCESS);
-        CHECK_MESSAGE(unique.insert(std::string(id)).second, "duplicate id " << id);
-        ids.emplace_back(id);
-    }
-    if (!text.empty()) CHECK(text.back() == '\n'); // only complete lines
-    return ids;
-}
-
-} // namespace
 
 TEST_CASE("collect: the main job writes 100 glycan records, failures.jsonl and a manifest that matches them") {
     running_server server;
@@ -274,13 +204,6 @@ TEST_CASE("collect: shutdown is bounded: the drain timeout cancels stalled reque
     }
 }
 
-namespace {
-std::vector<std::string> pypi_args(std::uint16_t port, const fs::path& out, std::vector<std::string> extra = {}) {
-    auto args = harvest_args(port, out, std::move(extra));
-    args[3] = "pypi";
-    return args;
-}
-} // namespace
 
 TEST_CASE("collect --source pypi: the PEP 691 index enumerates every recorded project, written under canonical ids") {
     running_server server;
@@ -336,44 +259,6 @@ TEST_CASE("collect --source pypi: name==version fetches one release and bad name
     CHECK(bad.err.find("line 2: '../../etc' is not a PyPI project name") != std::string::npos);
 }
 
-namespace {
-
-// The file decompressed per its extension.
-std::string decompressed(const fs::path& p) {
-    const auto bytes = read_text(p);
-    const auto name = p.filename().string();
-    if (name.ends_with(".gz")) {
-        std::string out;
-        REQUIRE_FALSE(harvest::http::decode_body(harvest::http::content_coding::gzip, bytes, 1u << 30, out));
-        return out;
-    }
-    if (!name.ends_with(".zst")) return bytes;
-    std::string out;
-    ZSTD_DStream* d = ZSTD_createDStream();
-    ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};
-    char chunk[65536];
-    std::size_t rc = 1;
-    while (in.pos < in.size || rc != 0) {
-        ZSTD_outBuffer o{chunk, sizeof chunk, 0};
-        rc = ZSTD_decompressStream(d, &o, &in);
-        REQUIRE_FALSE(ZSTD_isError(rc));
-        out.append(chunk, o.pos);
-        if (o.pos == 0 && in.pos == in.size) break;
-    }
-    ZSTD_freeDStream(d);
-    CHECK(rc == 0); // the frame is complete
-    return out;
-}
-
-std::map<std::string, std::string> manifest_files(const fs::path& manifest) {
-    simdjson::dom::parser parser;
-    auto doc = parser.parse(read_text(manifest));
-    std::map<std::string, std::string> files; // path -> sha256
-    for (auto f : simdjson::dom::array(doc["files"])) files[std::string(std::string_view(f["path"]))] = std::string(std::string_view(f["sha256"]));
-    return files;
-}
-
-} // namespace
 
 TEST_CASE("collect: every format and compression reads back line by line, the manifest's checksums match the files") {
     running_server server;
@@ -394,7 +279,7 @@ TEST_CASE("collect: every format and compression reads back line by line, the ma
     }
 }
 
-TEST_CASE("collect --shard-size: numbered shards, a later run continues the numbering and never overwrites") {
+TEST_CASE("collect --shard-size: numbered shards; a --resume run continues the numbering and never overwrites") {
     running_server server(fixture_options{}, synthesized_catalog());
     temp_dir dir;
     const auto out = dir.path / "glycans.jsonl.zst";
@@ -408,15 +293,30 @@ TEST_CASE("collect --shard-size: numbered shards, a later run continues the numb
     for (const auto& [name, sha] : first_files) before[name] = sha256_hex(read_text(dir.path / name));
     CHECK(before == first_files);
 
-    auto second = run_process(harvest_args(server.port(), out, {"--target", "100", "--shard-size", "40"}));
-    REQUIRE(second.exit_code == 0);
+    // The same command again is refused: the dataset has state, and nothing is touched.
+    auto again = run_process(harvest_args(server.port(), out, {"--target", "100", "--shard-size", "40"}));
+    CHECK(again.exit_code == 2);
+    CHECK(again.err.find("use --resume to continue it, --incremental to update it, or --fresh to start over") != std::string::npos);
+    CHECK(manifest_files(dir.path / "manifest.json") == first_files);
+
+    auto second = run_process(harvest_args(server.port(), out, {"--target", "200", "--shard-size", "40", "--resume"}));
+    REQUIRE_MESSAGE(second.exit_code == 0, second.err);
     const auto second_files = manifest_files(dir.path / "manifest.json");
+    CHECK(second_files.size() == 6);
     CHECK(second_files.contains("glycans-00004.jsonl.zst"));
     CHECK(second_files.contains("glycans-00006.jsonl.zst"));
     for (const auto& [name, sha] : before) CHECK(sha256_hex(read_text(dir.path / name)) == sha); // untouched
-    std::size_t total = 0;
-    for (const auto& [name, sha] : second_files) total += check_jsonl(decompressed(dir.path / name)).size();
-    CHECK(total == 100);
+    std::set<std::string> ids;
+    std::size_t lines = 0;
+    for (const auto& [name, sha] : second_files) {
+        CHECK(sha256_hex(read_text(dir.path / name)) == sha);
+        for (auto& id : check_jsonl(decompressed(dir.path / name))) {
+            ids.insert(id);
+            ++lines;
+        }
+    }
+    CHECK(lines == 200);
+    CHECK(ids.size() == 200); // the resumed run skipped what the first wrote
 }
 
 TEST_CASE("collect --split: the same id lands in the same split on every run") {

@@ -9,13 +9,13 @@
 
 namespace harvest::test {
 
-const fixture::fixture_catalog& real_catalog() {
-    static const fixture::fixture_catalog catalog(HARVEST_FIXTURE_DIR, 0);
+fixture::fixture_catalog& real_catalog() {
+    static fixture::fixture_catalog catalog(HARVEST_FIXTURE_DIR, 0);
     return catalog;
 }
 
-const fixture::fixture_catalog& synthesized_catalog() {
-    static const fixture::fixture_catalog catalog(HARVEST_FIXTURE_DIR, 1000);
+fixture::fixture_catalog& synthesized_catalog() {
+    static fixture::fixture_catalog catalog(HARVEST_FIXTURE_DIR, 1000);
     return catalog;
 }
 
@@ -42,7 +42,7 @@ std::vector<log_entry> server_log(std::uint16_t port) {
     return out;
 }
 
-running_server::running_server(fixture::fixture_options options, const fixture::fixture_catalog& catalog)
+running_server::running_server(fixture::fixture_options options, fixture::fixture_catalog& catalog)
     : server_(std::make_unique<fixture::fixture_server>(ioc_, catalog, std::move(options))), port_(server_->port()) {
     server_->start();
     thread_ = std::thread([this] { ioc_.run(); });

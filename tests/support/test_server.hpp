@@ -13,9 +13,9 @@
 namespace harvest::test {
 
 // The catalog of the repository's real fixtures, loaded once per test process.
-const fixture::fixture_catalog& real_catalog();
+fixture::fixture_catalog& real_catalog();
 // The same plus 1,000 synthesized records per source.
-const fixture::fixture_catalog& synthesized_catalog();
+fixture::fixture_catalog& synthesized_catalog();
 
 // One line of the server's /_fixture/log.
 struct log_entry {
@@ -30,7 +30,7 @@ std::vector<log_entry> server_log(std::uint16_t port);
 
 class running_server {
 public:
-    explicit running_server(fixture::fixture_options options = {}, const fixture::fixture_catalog& catalog = real_catalog());
+    explicit running_server(fixture::fixture_options options = {}, fixture::fixture_catalog& catalog = real_catalog());
     ~running_server();
     running_server(const running_server&) = delete;
     running_server& operator=(const running_server&) = delete;

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -275,7 +276,7 @@ void fixture_catalog::build_simple_index() {
     for (const auto& [canonical, project] : projects_)
         if (project.view.json) add(project.view.name, project.view.serial);
     for (std::size_t i = 0; i < synthesize_; ++i)
-        add(synthetic_pypi_name(templates_[i % templates_.size()].name, i), synthetic_serial_base + i);
+        add(synthetic_pypi_name(templates_[i % templates_.size()].name, i), synthetic_serial(i));
     pw.end_array();
     w.key("meta").begin_object().key("_last-serial").value(index_serial_).key("api-version").value("1.1").end_object();
     w.key("projects").raw(projects);
@@ -316,17 +317,42 @@ std::string fixture_catalog::synthetic_pypi_json(std::size_t i) const {
         description.resize(target - fixed); // json escaping repairs any split UTF-8 sequence
     out += "\"description\":";
     append_json_string(out, description);
-    out += "},\"last_serial\":" + std::to_string(synthetic_serial_base + i) + ',';
+    out += "},\"last_serial\":" + std::to_string(synthetic_serial(i)) + ',';
     out += t.tail;
     out += '}';
     return out;
+}
+
+std::uint64_t fixture_catalog::synthetic_serial(std::size_t i) const {
+    auto it = synthetic_bumps_.find(i);
+    return it == synthetic_bumps_.end() ? synthetic_serial_base + i : it->second;
+}
+
+std::optional<std::uint64_t> fixture_catalog::bump_pypi(std::string_view canonical) {
+    const auto serial = index_serial_ + 1;
+    if (auto it = projects_.find(canonical); it != projects_.end() && it->second.view.json) {
+        auto& view = it->second.view;
+        std::string text = *view.json->text;
+        const std::string new_field = "\"last_serial\":" + std::to_string(serial);
+        static const std::regex field(R"re("last_serial"\s*:\s*[0-9]+)re");
+        if (std::regex_search(text, field)) text = std::regex_replace(text, field, new_field);
+        else text.insert(1, new_field + ","); // old bodies carry none: the body must change with the serial
+        view.serial = serial;
+        view.json = make_body(std::move(text));
+    } else if (auto i = synthetic_pypi_index(canonical)) {
+        synthetic_bumps_[*i] = serial;
+    } else {
+        return std::nullopt;
+    }
+    build_simple_index();
+    return serial;
 }
 
 std::optional<pypi_project_view> fixture_catalog::pypi_project(std::string_view canonical) const {
     if (auto it = projects_.find(canonical); it != projects_.end()) return it->second.view;
     if (auto i = synthetic_pypi_index(canonical)) {
         const auto& t = templates_[*i % templates_.size()];
-        return pypi_project_view{synthetic_pypi_name(t.name, *i), synthetic_serial_base + *i,
+        return pypi_project_view{synthetic_pypi_name(t.name, *i), synthetic_serial(*i),
                                  make_body(synthetic_pypi_json(*i))};
     }
     return std::nullopt;
@@ -344,7 +370,7 @@ std::optional<body> fixture_catalog::simple_project(std::string_view canonical) 
     if (auto it = projects_.find(canonical); it != projects_.end()) return it->second.simple;
     if (auto i = synthetic_pypi_index(canonical)) {
         const auto& t = templates_[*i % templates_.size()];
-        return make_body(simple_project_json(canonical, synthetic_serial_base + *i, t.simple_files, t.simple_versions));
+        return make_body(simple_project_json(canonical, synthetic_serial(*i), t.simple_files, t.simple_versions));
     }
     return std::nullopt;
 }

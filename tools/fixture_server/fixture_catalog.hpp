@@ -52,6 +52,10 @@ public:
 
     std::size_t synthesized() const { return synthesize_; }
 
+    // The project "changed upstream": its serial becomes the index's newest, its JSON body (so
+    // its ETag) changes and the index lists the new serial. nullopt for an unknown project.
+    std::optional<std::uint64_t> bump_pypi(std::string_view canonical);
+
 private:
     struct pypi_template;
     struct glycan_record;
@@ -61,6 +65,7 @@ private:
     void build_simple_index();
     std::optional<std::size_t> synthetic_pypi_index(std::string_view canonical) const;
     std::string synthetic_pypi_json(std::size_t i) const;
+    std::uint64_t synthetic_serial(std::size_t i) const;
     const glycan_record* find_glycan(std::string_view accession) const;
 
     struct real_project {
@@ -75,6 +80,7 @@ private:
     body simple_index_json_;
     body simple_index_html_;
     std::uint64_t index_serial_ = 0;
+    std::map<std::size_t, std::uint64_t> synthetic_bumps_; // synthesized project -> bumped serial
 
     std::map<std::string, glycan_record, std::less<>> glycans_; // real records, by accession
     std::map<std::string, std::size_t, std::less<>> synthetic_glycans_; // accession -> index

@@ -2,6 +2,7 @@
 
 #include <harvest/export/json_writer.hpp>
 #include <harvest/http/content_coding.hpp>
+#include <harvest/sources/pypi_name.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -89,7 +90,7 @@ std::optional<fault_kind> parse_fault_kind(std::string_view name) noexcept {
     return std::nullopt;
 }
 
-fixture_server::fixture_server(asio::io_context& ioc, const fixture_catalog& catalog, fixture_options options)
+fixture_server::fixture_server(asio::io_context& ioc, fixture_catalog& catalog, fixture_options options)
     : ioc_(ioc), catalog_(catalog), options_(std::move(options)), acceptor_(ioc), rng_(options_.seed) {
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(options_.address, ec);
@@ -336,6 +337,18 @@ fixture_response fixture_server::control(const fixture_request& req) {
         by_fault_.clear();
         recent_.clear();
         return {204, "", {}, nullptr};
+    }
+    if (path == "/_fixture/bump" && req.method == "POST" && parsed) { // ?project=NAME (repeatable): a new serial each
+        w.begin_object().key("bumped").begin_object();
+        for (auto param : parsed->params()) {
+            if (param.key != "project") continue;
+            const auto canonical = sources::normalize_project_name(param.value);
+            auto serial = catalog_.bump_pypi(canonical);
+            if (!serial) return {404, "text/plain", {}, text("no PyPI project " + canonical + " to bump\n")};
+            w.key(canonical).value(*serial);
+        }
+        w.end_object().end_object();
+        return {200, "application/json", {}, text(std::move(out))};
     }
     // Hostile shapes for client tests: redirect chains and loops, and a decompression bomb.
     if (path.starts_with("/_fixture/hops/")) { // /_fixture/hops/N redirects N times, then answers

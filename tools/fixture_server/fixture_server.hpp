@@ -64,7 +64,7 @@ struct fixture_options {
 class fixture_server {
 public:
     // Binds and listens at once (throws with the address on failure); serving starts with start().
-    fixture_server(boost::asio::io_context& ioc, const fixture_catalog& catalog, fixture_options options);
+    fixture_server(boost::asio::io_context& ioc, fixture_catalog& catalog, fixture_options options);
     ~fixture_server();
 
     std::uint16_t port() const noexcept { return port_; }
@@ -91,7 +91,7 @@ private:
                 std::optional<fault_kind> fault, unsigned status, std::chrono::steady_clock::time_point arrived);
 
     boost::asio::io_context& ioc_;
-    const fixture_catalog& catalog_;
+    fixture_catalog& catalog_; // POST /_fixture/bump changes it
     fixture_options options_;
     boost::asio::ip::tcp::acceptor acceptor_;
     std::uint16_t port_ = 0;

@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
     }
 
     try {
-        const fixture::fixture_catalog catalog(data_dir, synthesize);
+        fixture::fixture_catalog catalog(data_dir, synthesize);
         boost::asio::io_context ioc(1);
         fixture::fixture_server server(ioc, catalog, options);
         server.start();

@@ -25,6 +25,10 @@ struct collect_config {
     std::vector<exporting::split_spec> splits;
     std::optional<std::string> summary_file;
     std::optional<std::string> metrics_file; // Prometheus text format, for node_exporter's textfile collector
+    std::optional<std::string> state_file;   // default: <out>.state.sqlite (file outputs only)
+    bool resume = false;      // continue the dataset: skip what is done
+    bool incremental = false; // update the dataset: fetch only what changed
+    bool fresh = false;       // discard the dataset's state and files and start over
     bool dry_run = false;
     std::string progress = "auto";   // auto (bar on a terminal, else log lines), always, never
     std::string log_level = "info";  // error, warn, info, debug

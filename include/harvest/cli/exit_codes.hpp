@@ -7,5 +7,6 @@ inline constexpr int exit_fatal = 1;       // fatal runtime error (cannot write 
 inline constexpr int exit_usage = 2;       // usage or configuration error
 inline constexpr int exit_failures = 3;    // finished, with permanent failures in failures.jsonl
 inline constexpr int exit_interrupted = 4; // SIGINT/SIGTERM
+inline constexpr int exit_locked = 5;      // another run holds the state lock
 
 } // namespace harvest::cli

@@ -24,6 +24,7 @@ struct target {
     std::optional<std::string> wurcs;    // glycans: the enumeration's WURCS binding
     std::optional<std::uint64_t> serial; // pypi: the index's _last-serial
     bool listed = false;                 // came from the source's enumeration
+    std::string etag;                    // revalidate: send If-None-Match with it (--incremental)
 };
 
 // A target that could not be harvested, with what failures.jsonl records.
@@ -33,15 +34,28 @@ struct target_failure {
     unsigned last_status = 0;
     std::string reason;
     int attempts = 0;
+    bool permanent = false; // fetching again would fail the same way (404, malformed body)
 };
+
+// A 4xx the retry policy does not retry: asking again will not help.
+inline bool is_permanent_status(unsigned status) noexcept {
+    return status >= 400 && status < 500 && status != 408 && status != 429;
+}
 
 struct fetched {
     std::string id; // the record's canonical id (a renamed project answers under its new name)
     record_variant record;
     std::vector<std::string> discovered; // ids this record points at (--follow-deps)
+    std::string etag;                    // validator for the next revalidation, if the service sent one
 };
 
-using outcome = std::variant<fetched, target_failure>;
+// A revalidated target that the service says has not changed (HTTP 304).
+struct not_modified {
+    std::string id;
+    std::string etag;
+};
+
+using outcome = std::variant<fetched, not_modified, target_failure>;
 
 // A service base URL as configured, without trailing slashes (paths are appended to it).
 inline std::string without_trailing_slash(std::string url) {
@@ -58,6 +72,7 @@ public:
     virtual target parse_id(std::string_view line) const = 0;
     // The next part of the enumeration; `done` once there is no more.
     virtual boost::asio::awaitable<std::string> list(std::vector<target>& out, bool& done) = 0;
+    // The target's record; with t.etag set, not_modified when the service says it is unchanged.
     virtual boost::asio::awaitable<outcome> fetch(const target& t) = 0;
     // What chose the targets, for the manifest.
     virtual void write_selection(exporting::json_writer& w) const = 0;

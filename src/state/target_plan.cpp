@@ -1,0 +1,16 @@
+#include <harvest/state/target_plan.hpp>
+
+namespace harvest::state {
+
+target_plan plan_target(const target_state* known, std::optional<std::uint64_t> index_serial, run_mode mode) {
+    if (!known || known->status == target_status::pending || mode == run_mode::first) return {};
+    if (known->status == target_status::failed) {
+        if (mode == run_mode::resume && known->permanent) return {plan_kind::skip_failed, {}};
+        return {}; // transient, or an incremental run: it may have come back
+    }
+    if (mode == run_mode::resume) return {plan_kind::skip_done, {}};
+    if (index_serial && known->last_serial && *known->last_serial >= *index_serial) return {plan_kind::skip_unchanged, {}};
+    return {plan_kind::revalidate, known->etag};
+}
+
+} // namespace harvest::state

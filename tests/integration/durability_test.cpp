@@ -1,0 +1,264 @@
+// Durable, resumable and incremental harvests: kill -9 and --resume, incremental runs against
+// bumped serials, the run lock, and bad state files. harvest runs as a child process against
+// the fixture server on 127.0.0.1.
+#include "support/collect_run.hpp"
+#include "support/test_client.hpp"
+#include "support/test_server.hpp"
+
+#include <harvest/sources/pypi_name.hpp>
+
+#include <sqlite3.h>
+
+#include <csignal>
+#include <fstream>
+#include <random>
+#include <thread>
+
+using namespace harvest::test;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using harvest::fixture::fixture_catalog;
+using harvest::fixture::fixture_options;
+
+namespace {
+
+// The ids of every line of every file the manifest lists (checking each file's checksum), and
+// that no other output or temporary file is left beside it.
+std::vector<std::string> dataset_ids(const fs::path& dir, const std::string& stem) {
+    const auto files = manifest_files(dir / "manifest.json");
+    std::vector<std::string> ids;
+    for (const auto& [name, sha] : files) {
+        CHECK_MESSAGE(sha256_hex(read_text(dir / name)) == sha, name);
+        for (auto& id : check_jsonl(decompressed(dir / name))) ids.push_back(std::move(id));
+    }
+    for (const auto& e : fs::directory_iterator(dir)) {
+        const auto name = e.path().filename().string();
+        CHECK_MESSAGE(name.find(".tmp-") == std::string::npos, "temporary file left: " << name);
+        if (name.starts_with(stem) && name.find(".jsonl") != std::string::npos && name.find(".state.") == std::string::npos)
+            CHECK_MESSAGE(files.contains(name), "not in the manifest: " << name);
+    }
+    return ids;
+}
+
+// Every complete output file on disk decodes to complete, valid lines; returns their ids.
+std::vector<std::string> ids_on_disk(const fs::path& dir, const std::string& stem) {
+    std::vector<std::string> ids;
+    for (const auto& e : fs::directory_iterator(dir)) {
+        const auto name = e.path().filename().string();
+        if (!name.starts_with(stem) || name.find(".state.") != std::string::npos) continue;
+        for (auto& id : check_jsonl(decompressed(e.path()))) ids.push_back(std::move(id));
+    }
+    return ids;
+}
+
+std::size_t count_unique(const std::vector<std::string>& ids) { return std::set<std::string>(ids.begin(), ids.end()).size(); }
+
+std::uint64_t summary_number(const fs::path& summary, const char* key) {
+    simdjson::dom::parser parser;
+    return std::uint64_t(parser.parse(read_text(summary))[key]);
+}
+
+} // namespace
+
+TEST_CASE("durability: kill -9 at 20 random points of a 5,000-record harvest, each followed by --resume: every id once") {
+    fixture_catalog catalog(HARVEST_FIXTURE_DIR, 5000);
+    fixture_options o;
+    o.latency = 20ms;
+    o.jitter = 20ms;
+    running_server server(o, catalog);
+    temp_dir dir;
+    const auto out = dir.path / "g.jsonl.zst";
+    const std::vector<std::string> flags{"--target", "5000", "--workers", "8", "--batch-size", "25", "--shard-size", "700",
+                                         "--progress", "never"};
+    std::mt19937 rng(20261123);
+    std::uniform_int_distribution<int> delay_ms(100, 900);
+    for (int kill = 0; kill < 20; ++kill) {
+        auto args = harvest_args(server.port(), out, flags);
+        if (kill > 0) args.push_back("--resume");
+        child_process harvest(args);
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+        harvest.signal(SIGKILL);
+        harvest.wait(30s);
+        // Whatever is on disk now is complete lines, and no record is there twice.
+        const auto ids = ids_on_disk(dir.path, "g");
+        CHECK(count_unique(ids) == ids.size());
+        CHECK(ids.size() < 5000); // the kills land mid-harvest
+    }
+    auto last = run_process([&] {
+        auto args = harvest_args(server.port(), out, flags);
+        args.push_back("--resume");
+        return args;
+    }(), 120s);
+    REQUIRE_MESSAGE(last.exit_code == 0, last.err);
+    const auto ids = dataset_ids(dir.path, "g");
+    CHECK(ids.size() == 5000);
+    CHECK(count_unique(ids) == 5000);
+    simdjson::dom::parser parser;
+    auto manifest = parser.parse(read_text(dir.path / "manifest.json"));
+    CHECK(std::string_view(manifest["finish_reason"]) == "target_reached");
+    CHECK(std::uint64_t(manifest["records"]) == 5000);
+    CHECK(simdjson::dom::array(manifest["runs"]).size() == 21);
+}
+
+TEST_CASE("durability: --incremental fetches exactly the projects whose serial was bumped, and --ids targets are revalidated with 304") {
+    fixture_catalog catalog(HARVEST_FIXTURE_DIR, 300);
+    running_server server(fixture_options{}, catalog);
+    temp_dir dir;
+    const auto out = dir.path / "pypi.jsonl";
+    const auto summary = dir.path / "summary.json";
+    auto first = run_process(pypi_args(server.port(), out, {"--summary", summary.string()}));
+    REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+    const auto total = summary_number(summary, "records");
+    CHECK(total > 300);
+
+    std::vector<std::string> bumped;
+    std::string query;
+    auto index = get(server.port(), "/simple/", {{"Accept", "application/vnd.pypi.simple.v1+json"}});
+    REQUIRE(index.status == 200);
+    simdjson::dom::parser parser;
+    auto projects = simdjson::dom::array(parser.parse(index.body)["projects"]);
+    std::size_t n = 0;
+    for (auto p : projects) { // every 25th project: real and synthesized ones
+        if (n++ % 25 != 3 || bumped.size() == 10) continue;
+        bumped.emplace_back(std::string_view(p["name"]));
+        query += (query.empty() ? "?project=" : "&project=") + bumped.back();
+    }
+    REQUIRE(bumped.size() == 10);
+    REQUIRE(fetch(server.port(), test_request("POST", "/_fixture/bump" + query)).status == 200);
+    REQUIRE(fetch(server.port(), test_request("POST", "/_fixture/reset")).status == 204);
+
+    auto second = run_process(pypi_args(server.port(), out, {"--incremental", "--summary", summary.string()}));
+    REQUIRE_MESSAGE(second.exit_code == 0, second.err);
+    std::set<std::string> fetched;
+    for (const auto& e : server_log(server.port()))
+        if (e.route == "pypi_project") fetched.insert(e.target.substr(6, e.target.size() - 6 - 5)); // /pypi/<name>/json
+    std::set<std::string> expected;
+    for (const auto& b : bumped) expected.insert(harvest::sources::normalize_project_name(b));
+    CHECK(fetched == expected);
+    CHECK(summary_number(summary, "records") == 10);
+    CHECK(summary_number(summary, "unchanged") == total - 10);
+    CHECK(summary_number(summary, "requests") == 11); // the index and the 10
+    // The dataset: the first run's shard plus this run's, 10 ids twice (latest wins on export).
+    const auto ids = dataset_ids(dir.path, "pypi");
+    CHECK(ids.size() == total + 10);
+    CHECK(count_unique(ids) == total);
+
+    // --ids targets have no index serial: each is revalidated with If-None-Match.
+    temp_dir ids_dir;
+    const auto ids_file = ids_dir.path / "ids.txt";
+    {
+        std::ofstream f(ids_file);
+        n = 0;
+        for (auto p : projects)
+            if (n++ < 20) f << std::string_view(p["name"]) << '\n';
+    }
+    const auto ids_out = ids_dir.path / "p.jsonl";
+    REQUIRE(run_process(pypi_args(server.port(), ids_out, {"--ids", ids_file.string()})).exit_code == 0);
+    const std::string names[] = {std::string(std::string_view(projects.at(0)["name"])), std::string(std::string_view(projects.at(7)["name"])),
+                                 std::string(std::string_view(projects.at(19)["name"]))};
+    REQUIRE(fetch(server.port(), test_request("POST", "/_fixture/bump?project=" + names[0] + "&project=" + names[1] + "&project=" + names[2])).status == 200);
+    REQUIRE(fetch(server.port(), test_request("POST", "/_fixture/reset")).status == 204);
+    auto revalidated = run_process(pypi_args(server.port(), ids_out, {"--ids", ids_file.string(), "--incremental", "--summary", summary.string()}));
+    REQUIRE_MESSAGE(revalidated.exit_code == 0, revalidated.err);
+    std::map<unsigned, int> statuses;
+    for (const auto& e : server_log(server.port())) {
+        CHECK(e.route == "pypi_project");
+        ++statuses[e.status];
+    }
+    CHECK(statuses[304] == 17);
+    CHECK(statuses[200] == 3);
+    CHECK(summary_number(summary, "records") == 3);
+    CHECK(summary_number(summary, "unchanged") == 17);
+}
+
+TEST_CASE("durability: a --target trial never poisons the full harvest, and a second --incremental run writes nothing") {
+    running_server server(fixture_options{}, synthesized_catalog());
+    temp_dir dir;
+    const auto out = dir.path / "g.jsonl.gz";
+    const auto summary = dir.path / "summary.json";
+    auto trial = run_process(harvest_args(server.port(), out, {"--target", "5"}));
+    REQUIRE_MESSAGE(trial.exit_code == 0, trial.err);
+    auto full = run_process(harvest_args(server.port(), out, {"--incremental", "--summary", summary.string()}));
+    REQUIRE_MESSAGE(full.exit_code == 0, full.err);
+    CHECK(summary_number(summary, "unchanged") == 5); // the trial's records, revalidated by content
+    const auto ids = dataset_ids(dir.path, "g");
+    CHECK(ids.size() == 1100);
+    CHECK(count_unique(ids) == 1100);
+    auto again = run_process(harvest_args(server.port(), out, {"--incremental", "--summary", summary.string()}));
+    REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+    CHECK(summary_number(summary, "records") == 0);
+    CHECK(summary_number(summary, "unchanged") == 1100);
+    CHECK(dataset_ids(dir.path, "g").size() == 1100);
+}
+
+TEST_CASE("durability: the lock makes a second concurrent run exit 5 at once, naming the holder, touching nothing") {
+    fixture_options o;
+    o.latency = 100ms;
+    running_server server(o, synthesized_catalog());
+    temp_dir dir;
+    const auto out = dir.path / "g.jsonl";
+    child_process holder(harvest_args(server.port(), out, {"--target", "60", "--workers", "4"}));
+    const auto lock = dir.path / "g.jsonl.state.sqlite.lock";
+    for (int i = 0; i < 100 && read_text(lock).find("pid") == std::string::npos; ++i) std::this_thread::sleep_for(20ms);
+    REQUIRE(read_text(lock).find("pid " + std::to_string(holder.pid())) != std::string::npos);
+    const auto started = std::chrono::steady_clock::now();
+    auto second = run_process(harvest_args(server.port(), out, {"--resume"}), 10s);
+    CHECK(std::chrono::steady_clock::now() - started < 5s);
+    CHECK(second.exit_code == 5);
+    CHECK(second.err.find("another harvest run holds") != std::string::npos);
+    CHECK(second.err.find("pid " + std::to_string(holder.pid()) + ", started ") != std::string::npos);
+    CHECK(std::count(second.err.begin(), second.err.end(), '\n') == 1);
+    auto first = holder.wait(60s);
+    CHECK_MESSAGE(first.exit_code == 0, first.err);
+    simdjson::dom::parser parser;
+    auto manifest = parser.parse(read_text(dir.path / "manifest.json"));
+    CHECK(simdjson::dom::array(manifest["runs"]).size() == 1); // the refused run left no trace
+    CHECK(dataset_ids(dir.path, "g").size() == 60);
+}
+
+TEST_CASE("durability: a corrupt or foreign state file is a one-line error, exit 2, and stays as it was") {
+    running_server server;
+    temp_dir dir;
+    const auto out = dir.path / "g.jsonl";
+    const auto state = dir.path / "g.jsonl.state.sqlite";
+    SUBCASE("not a database") {
+        std::ofstream(state) << "this is not SQLite\n";
+    }
+    SUBCASE("another program's database") {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(state.c_str(), &db) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(db, "CREATE TABLE accounts(id INTEGER PRIMARY KEY, owner TEXT)", nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+    }
+    const auto before = read_text(state);
+    auto r = run_process(harvest_args(server.port(), out, {"--resume"}));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--state " + state.string() + ": ") != std::string::npos);
+    CHECK(r.err.find("not a harvest state file") != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(read_text(state) == before);
+    CHECK_FALSE(fs::exists(out));
+    CHECK_FALSE(fs::exists(dir.path / "manifest.json"));
+}
+
+TEST_CASE("durability: --fresh removes the dataset's files and state and starts over, and the flags exclude each other") {
+    running_server server(fixture_options{}, synthesized_catalog());
+    temp_dir dir;
+    const auto out = dir.path / "g.jsonl";
+    REQUIRE(run_process(harvest_args(server.port(), out, {"--target", "30", "--shard-size", "10"})).exit_code == 0);
+    CHECK(fs::exists(dir.path / "g-00003.jsonl"));
+    auto fresh = run_process(harvest_args(server.port(), out, {"--target", "7", "--fresh"}));
+    REQUIRE_MESSAGE(fresh.exit_code == 0, fresh.err);
+    CHECK_FALSE(fs::exists(dir.path / "g-00001.jsonl"));
+    CHECK_FALSE(fs::exists(dir.path / "g-00003.jsonl"));
+    CHECK(dataset_ids(dir.path, "g").size() == 7);
+    simdjson::dom::parser parser;
+    CHECK(simdjson::dom::array(parser.parse(read_text(dir.path / "manifest.json"))["runs"]).size() == 1);
+
+    auto both = run_process(harvest_args(server.port(), out, {"--resume", "--fresh"}));
+    CHECK(both.exit_code == 2);
+    CHECK(both.err.find("excludes") != std::string::npos);
+    auto stdout_state = run_process(harvest_args(server.port(), "-", {"--resume"}));
+    CHECK(stdout_state.exit_code == 2);
+    CHECK(stdout_state.err.find("standard output keeps no state") != std::string::npos);
+}

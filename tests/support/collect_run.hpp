@@ -1,0 +1,120 @@
+#pragma once
+// Running `harvest collect` against the fixture server and reading its outputs back: the
+// helpers the collect and durability integration tests share.
+#include "support/child_process.hpp"
+#include "support/fixture_files.hpp"
+#include "support/self_signed.hpp"
+
+#include <doctest/doctest.h>
+#include <simdjson.h>
+
+#include <harvest/http/content_coding.hpp>
+
+#include <openssl/evp.h>
+#include <zstd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace harvest::test {
+namespace fs = std::filesystem;
+
+inline std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+}
+
+inline std::string sha256_hex(const std::string& data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+    std::string hex;
+    for (unsigned i = 0; i < len; ++i) {
+        char b[3];
+        std::snprintf(b, sizeof b, "%02x", md[i]);
+        hex += b;
+    }
+    return hex;
+}
+
+struct temp_dir {
+    fs::path path = make_temp_dir("harvest-collect");
+    ~temp_dir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+inline std::vector<std::string> harvest_args(std::uint16_t port, const fs::path& out, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{HARVEST_EXE, "collect", "--source", "glytoucan", "--base-url",
+                                  "http://127.0.0.1:" + std::to_string(port), "--out", out.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+}
+
+// Every line parses as JSON with a unique id; returns the ids.
+inline std::vector<std::string> check_jsonl(const std::string& text) {
+    simdjson::dom::parser parser;
+    std::vector<std::string> ids;
+    std::set<std::string> unique;
+    for (const auto& line : lines_of(text)) {
+        auto doc = parser.parse(line);
+        REQUIRE_MESSAGE(doc.error() == simdjson::SUCCESS, line);
+        std::string_view id;
+        REQUIRE(doc["id"].get(id) == simdjson::SUCCESS);
+        CHECK_MESSAGE(unique.insert(std::string(id)).second, "duplicate id " << id);
+        ids.emplace_back(id);
+    }
+    if (!text.empty()) CHECK(text.back() == '\n'); // only complete lines
+    return ids;
+}
+
+inline std::vector<std::string> pypi_args(std::uint16_t port, const fs::path& out, std::vector<std::string> extra = {}) {
+    auto args = harvest_args(port, out, std::move(extra));
+    args[3] = "pypi";
+    return args;
+}
+
+// The file decompressed per its extension.
+inline std::string decompressed(const fs::path& p) {
+    const auto bytes = read_text(p);
+    const auto name = p.filename().string();
+    if (name.ends_with(".gz")) {
+        std::string out;
+        REQUIRE_FALSE(harvest::http::decode_body(harvest::http::content_coding::gzip, bytes, 1u << 30, out));
+        return out;
+    }
+    if (!name.ends_with(".zst")) return bytes;
+    std::string out;
+    ZSTD_DStream* d = ZSTD_createDStream();
+    ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};
+    char chunk[65536];
+    std::size_t rc = 1;
+    while (in.pos < in.size || rc != 0) {
+        ZSTD_outBuffer o{chunk, sizeof chunk, 0};
+        rc = ZSTD_decompressStream(d, &o, &in);
+        REQUIRE_FALSE(ZSTD_isError(rc));
+        out.append(chunk, o.pos);
+        if (o.pos == 0 && in.pos == in.size) break;
+    }
+    ZSTD_freeDStream(d);
+    CHECK(rc == 0); // the frame is complete
+    return out;
+}
+
+inline std::map<std::string, std::string> manifest_files(const fs::path& manifest) {
+    simdjson::dom::parser parser;
+    auto doc = parser.parse(read_text(manifest));
+    std::map<std::string, std::string> files; // path -> sha256
+    for (auto f : simdjson::dom::array(doc["files"])) files[std::string(std::string_view(f["path"]))] = std::string(std::string_view(f["sha256"]));
+    return files;
+}
+
+} // namespace harvest::test
