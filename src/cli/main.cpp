@@ -2,6 +2,7 @@
 #include <harvest/cli/collect.hpp>
 #include <harvest/cli/exit_codes.hpp>
 #include <harvest/cli/toml_config.hpp>
+#include <harvest/export/latest_snapshot.hpp>
 #include <harvest/version.hpp>
 
 #include <CLI/CLI.hpp>
@@ -85,6 +86,32 @@ void add_collect(CLI::App& app, collect_flags& f) {
     c->add_flag("--no-enrich", [&cfg](std::int64_t) { cfg.glytoucan.enrich = false; }, "Skip the GlyGen detail request");
 }
 
+struct export_flags {
+    std::string latest, manifest = "manifest.json", split;
+};
+
+void add_export(CLI::App& app, export_flags& f) {
+    auto* e = app.add_subcommand("export", "Compact a dataset that several runs wrote into one snapshot");
+    e->add_option("--latest", f.latest, "Write every record once, as the latest run wrote it, to this .jsonl/.jsonl.gz/.jsonl.zst file ('-': stdout)")->required();
+    e->add_option("--manifest", f.manifest, "The dataset's manifest.json (written beside the output by harvest collect)")->capture_default_str()->check(CLI::ExistingFile);
+    e->add_option("--split", f.split, "Only this split's files (datasets written with --split)");
+}
+
+int run_export(const export_flags& f) {
+    try {
+        const auto r = harvest::exporting::write_latest_snapshot(f.manifest, f.latest, f.split.empty() ? std::nullopt : std::optional(f.split));
+        std::cerr << "harvest export: " << r.records << " records from " << r.files << " files (" << r.superseded
+                  << " older versions left out) -> " << (f.latest == "-" ? "standard output" : f.latest) << '\n';
+        return harvest::cli::exit_ok;
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "harvest: " << e.what() << '\n';
+        return harvest::cli::exit_usage;
+    } catch (const std::exception& e) {
+        std::cerr << "harvest: " << e.what() << '\n';
+        return harvest::cli::exit_fatal;
+    }
+}
+
 int finish_collect(collect_flags& f, const std::string& command_line) {
     auto& cfg = f.config;
     cfg.command_line = command_line;
@@ -131,6 +158,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     collect_flags collect;
     add_collect(app, collect);
+    export_flags export_options;
+    add_export(app, export_options);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -153,5 +182,6 @@ int main(int argc, char** argv) {
         return harvest::cli::exit_usage;
     }
     if (app.got_subcommand("collect")) return finish_collect(collect, joined_command_line(argc, argv));
+    if (app.got_subcommand("export")) return run_export(export_options);
     return harvest::cli::exit_usage;
 }

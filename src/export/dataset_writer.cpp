@@ -84,19 +84,20 @@ std::optional<output_name> parse_output_name(std::string_view stem, compression 
     return out;
 }
 
-void validate_output(const std::string& out, std::optional<std::size_t> shard_size, const std::vector<split_spec>& splits) {
+void validate_output(const std::string& out, std::optional<std::size_t> shard_size, const std::vector<split_spec>& splits, std::string_view flag) {
+    const std::string named = std::string(flag) + " " + out;
     if (out == "-") {
-        if (shard_size || !splits.empty()) throw std::invalid_argument("--out -: standard output takes neither --shard-size nor --split");
+        if (shard_size || !splits.empty()) throw std::invalid_argument(std::string(flag) + " -: standard output takes neither --shard-size nor --split");
         return;
     }
     const auto c = compression_for(out);
-    if (!c) throw std::invalid_argument("--out " + out + ": expected a path ending in .jsonl, .jsonl.gz or .jsonl.zst, or - for standard output");
+    if (!c) throw std::invalid_argument(named + ": expected a path ending in .jsonl, .jsonl.gz or .jsonl.zst, or - for standard output");
     const fs::path p(out);
     const auto name = p.filename().string();
     if (name.size() == extension(*c).size())
-        throw std::invalid_argument("--out " + out + ": the file name needs a stem before " + std::string(extension(*c)));
+        throw std::invalid_argument(named + ": the file name needs a stem before " + std::string(extension(*c)));
     const auto dir = p.parent_path();
-    if (!dir.empty() && !fs::is_directory(dir)) throw std::invalid_argument("--out " + out + ": directory " + dir.string() + " does not exist");
+    if (!dir.empty() && !fs::is_directory(dir)) throw std::invalid_argument(named + ": directory " + dir.string() + " does not exist");
 }
 
 dataset_writer::dataset_writer(std::string out, std::optional<std::size_t> shard_size, std::vector<split_spec> splits)

@@ -279,7 +279,7 @@ TEST_CASE("collect: every format and compression reads back line by line, the ma
     }
 }
 
-TEST_CASE("collect --shard-size: numbered shards; a --resume run continues the numbering and never overwrites") {
+TEST_CASE("collect --shard-size: numbered shards, and a --resume run continues the numbering and never overwrites") {
     running_server server(fixture_options{}, synthesized_catalog());
     temp_dir dir;
     const auto out = dir.path / "glycans.jsonl.zst";

@@ -142,6 +142,27 @@ TEST_CASE("durability: --incremental fetches exactly the projects whose serial w
     const auto ids = dataset_ids(dir.path, "pypi");
     CHECK(ids.size() == total + 10);
     CHECK(count_unique(ids) == total);
+    // export --latest: one line per id, the bumped ones as the incremental run wrote them.
+    const auto snapshot = dir.path / "snapshot.jsonl.zst";
+    auto exported = run_process({HARVEST_EXE, "export", "--manifest", (dir.path / "manifest.json").string(), "--latest", snapshot.string()});
+    REQUIRE_MESSAGE(exported.exit_code == 0, exported.err);
+    const auto snapshot_text = decompressed(snapshot);
+    CHECK(check_jsonl(snapshot_text).size() == total);
+    std::size_t newest = 0;
+    simdjson::dom::parser line_parser; // `parser` still holds the index
+    for (const auto& line : lines_of(snapshot_text)) {
+        auto doc = line_parser.parse(line);
+        if (expected.contains(std::string(std::string_view(doc["id"]))))
+            newest += std::uint64_t(doc["record"]["last_serial"]) >= 30'000'000 + 300; // above every original serial
+    }
+    CHECK(newest == 10);
+    auto altered = run_process({HARVEST_EXE, "export", "--manifest", (dir.path / "manifest.json").string(), "--latest", "-"});
+    CHECK(altered.exit_code == 0);
+    std::ofstream(dir.path / "pypi.jsonl", std::ios::app) << "{\"id\":\"extra\"}\n";
+    altered = run_process({HARVEST_EXE, "export", "--manifest", (dir.path / "manifest.json").string(), "--latest", "-"});
+    CHECK(altered.exit_code == 1);
+    CHECK(altered.err.find("pypi.jsonl: SHA-256 differs from the manifest") != std::string::npos);
+    CHECK(altered.out.empty());
 
     // --ids targets have no index serial: each is revalidated with If-None-Match.
     temp_dir ids_dir;

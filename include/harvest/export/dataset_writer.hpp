@@ -41,7 +41,8 @@ struct shard_info {
 
 // Throws std::invalid_argument, naming the flag, for a bad --out / --shard-size / --split
 // combination or a missing directory.
-void validate_output(const std::string& out, std::optional<std::size_t> shard_size, const std::vector<split_spec>& splits);
+void validate_output(const std::string& out, std::optional<std::size_t> shard_size, const std::vector<split_spec>& splits,
+                     std::string_view flag = "--out");
 
 // What a file name in the output directory says, if the output `stem` with compression `c`
 // would have written it: "glycans.train-00003.jsonl.zst" is split train, shard 3.
