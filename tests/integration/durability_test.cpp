@@ -283,3 +283,31 @@ TEST_CASE("durability: --fresh removes the dataset's files and state and starts 
     CHECK(stdout_state.exit_code == 2);
     CHECK(stdout_state.err.find("standard output keeps no state") != std::string::npos);
 }
+
+TEST_CASE("durability: a page older than the index's serial is a stale CDN copy, asked for again, and a failure if it stays stale") {
+    fixture_catalog catalog(HARVEST_FIXTURE_DIR, 20);
+    running_server server(fixture_options{}, catalog);
+    temp_dir dir;
+    const auto out = dir.path / "pypi.jsonl";
+    const auto summary = dir.path / "summary.json";
+    REQUIRE(run_process(pypi_args(server.port(), out)).exit_code == 0);
+    // six lags twice (the third answer is fresh), requests five times (more than three attempts).
+    REQUIRE(fetch(server.port(), test_request("POST", "/_fixture/bump?project=six&stale=2")).status == 200);
+    REQUIRE(fetch(server.port(), test_request("POST", "/_fixture/bump?project=requests&stale=5")).status == 200);
+    REQUIRE(fetch(server.port(), test_request("POST", "/_fixture/reset")).status == 204);
+    auto r = run_process(pypi_args(server.port(), out, {"--incremental", "--summary", summary.string()}));
+    CHECK(r.exit_code == 3);
+    std::map<std::string, int> requests;
+    for (const auto& e : server_log(server.port()))
+        if (e.route == "pypi_project") ++requests[e.target];
+    CHECK(requests == std::map<std::string, int>{{"/pypi/requests/json", 3}, {"/pypi/six/json", 3}});
+    CHECK(summary_number(summary, "records") == 1);
+    const auto failures = read_text(dir.path / "failures.jsonl");
+    CHECK(failures.find("\"id\":\"requests\"") != std::string::npos);
+    CHECK(failures.find("stale page: X-PyPI-Last-Serial") != std::string::npos);
+    // The next run asks again; the CDN has caught up after two more stale answers.
+    auto next = run_process(pypi_args(server.port(), out, {"--incremental", "--summary", summary.string()}));
+    CHECK_MESSAGE(next.exit_code == 0, next.err);
+    CHECK(summary_number(summary, "records") == 1);
+    CHECK(read_text(dir.path / "failures.jsonl").empty());
+}

@@ -197,7 +197,7 @@ template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& st
         else if (fault == fault_kind::http_503)
             res = {503, "application/json", {{"Retry-After", "1"}}, text(R"j({"message": "Service Unavailable (injected)"})j")};
         else
-            res = route_request(catalog_, freq);
+            res = stale_or_routed(freq);
     }
     if (route != route_kind::control) record(method, target, route, fault, res.status, arrived);
 
@@ -302,6 +302,14 @@ std::string fixture_server::to_json_line(const request_record& r) {
     return line += '\n';
 }
 
+fixture_response fixture_server::stale_or_routed(const fixture_request& req) {
+    auto it = stale_pages_.find(req.target);
+    if (it == stale_pages_.end()) return route_request(catalog_, req);
+    auto res = it->second.response;
+    if (--it->second.remaining == 0) stale_pages_.erase(it);
+    return res;
+}
+
 fixture_response fixture_server::control(const fixture_request& req) {
     auto parsed = boost::urls::parse_origin_form(req.target);
     const std::string path = parsed ? std::string(parsed->path()) : std::string();
@@ -338,11 +346,18 @@ fixture_response fixture_server::control(const fixture_request& req) {
         recent_.clear();
         return {204, "", {}, nullptr};
     }
-    if (path == "/_fixture/bump" && req.method == "POST" && parsed) { // ?project=NAME (repeatable): a new serial each
+    // ?project=NAME (repeatable): a new serial each. &stale=N: the next N requests for the
+    // project's JSON still get the old page, as from a CDN cache that has not caught up.
+    if (path == "/_fixture/bump" && req.method == "POST" && parsed) {
+        unsigned stale = 0;
+        if (auto it = parsed->params().find("stale"); it != parsed->params().end())
+            stale = static_cast<unsigned>(std::strtoul(std::string((*it).value).c_str(), nullptr, 10));
         w.begin_object().key("bumped").begin_object();
         for (auto param : parsed->params()) {
             if (param.key != "project") continue;
             const auto canonical = sources::normalize_project_name(param.value);
+            const auto page = "/pypi/" + canonical + "/json";
+            if (stale > 0) stale_pages_[page] = {route_request(catalog_, {"GET", page, {}, {}, {}, {}}), stale};
             auto serial = catalog_.bump_pypi(canonical);
             if (!serial) return {404, "text/plain", {}, text("no PyPI project " + canonical + " to bump\n")};
             w.key(canonical).value(*serial);

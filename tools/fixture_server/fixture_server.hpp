@@ -107,6 +107,12 @@ private:
     std::uint64_t connections_ = 0;
     std::map<std::string, std::uint64_t> by_route_, by_status_, by_fault_;
     std::deque<request_record> recent_;
+    struct stale_page {
+        fixture_response response;
+        unsigned remaining = 0;
+    };
+    std::map<std::string, stale_page, std::less<>> stale_pages_; // request target -> page served before a bump
+    fixture_response stale_or_routed(const fixture_request& req);
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
