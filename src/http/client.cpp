@@ -196,9 +196,15 @@ struct exchange_result {
     std::error_code ec;
     std::string phase;  // where it failed, for the message
     bool any_response_bytes = false;
+    bool closed_by_peer = false; // the connection was closed or reset under us (not a timeout)
     bool keep_alive = false;
     response res;
 };
+
+bool is_closed_by_peer(const boost::system::error_code& ec) noexcept {
+    return ec == asio::error::eof || ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
+           ec == asio::error::broken_pipe || ec == asio::error::connection_aborted;
+}
 
 } // namespace
 
@@ -379,19 +385,32 @@ struct client::impl {
         lowest.expires_after(options.timeouts.write);
         if (auto [ec, n] = co_await bhttp::async_write(stream, breq, use_tuple); ec) {
             out.ec = ec;
+            out.closed_by_peer = is_closed_by_peer(ec);
             out.phase = "sending the request";
             co_return out;
         }
         const bool head = breq.method() == bhttp::verb::head;
+        const std::size_t limit = req.body_limit.value_or(options.body_limit);
         bhttp::response_parser<bhttp::empty_body> header_parser;
         header_parser.header_limit(header_limit);
+        header_parser.body_limit(limit); // a Content-Length over it fails here, before any body byte
         header_parser.skip(head);
         lowest.expires_after(options.timeouts.first_byte);
         auto [header_ec, header_bytes] = co_await bhttp::async_read_header(stream, conn.buffer, header_parser, use_tuple);
         out.any_response_bytes = header_bytes > 0 || conn.buffer.size() > 0 || header_parser.got_some();
         if (header_ec) {
             out.ec = header_ec;
-            out.phase = "waiting for the response (" + seconds_text(options.timeouts.first_byte) + " limit)";
+            out.closed_by_peer = is_closed_by_peer(header_ec);
+            if (header_ec == bhttp::error::body_limit) {
+                out.ec = errc::body_too_large;
+                out.phase = "reading the response header (Content-Length over the limit of " + std::to_string(limit) + " bytes)";
+            } else if (header_ec == bhttp::error::header_limit) {
+                out.phase = "reading the response header (over " + std::to_string(header_limit) + " bytes)";
+            } else if (header_ec == beast::error::timeout) {
+                out.phase = "waiting for the response (" + seconds_text(options.timeouts.first_byte) + " limit)";
+            } else {
+                out.phase = "reading the response header";
+            }
             co_return out;
         }
         const auto& header = header_parser.get();
@@ -407,7 +426,6 @@ struct client::impl {
             out.phase = "decoding Content-Encoding '" + std::string(header[bhttp::field::content_encoding]) + "'";
             co_return out;
         }
-        const std::size_t limit = req.body_limit.value_or(options.body_limit);
         if (req.on_body && out.res.status == 200 && !head) {
             body_decoder decoder(coding, limit);
             bhttp::response_parser<sink_body> parser(std::move(header_parser));
@@ -471,7 +489,7 @@ struct client::impl {
             if (conn->tls) result = co_await exchange(*conn->tls, *conn, breq, req);
             else result = co_await exchange(*conn->plain, *conn, breq, req);
             active.erase(conn.get());
-            if (result.ec && reused && idempotent && !result.any_response_bytes && !cancelled) {
+            if (result.ec && result.closed_by_peer && reused && idempotent && !result.any_response_bytes && !cancelled) {
                 conn->close(); // stale keep-alive connection: try again on another
                 ++stats.stale_resends;
                 continue;
@@ -564,10 +582,12 @@ struct client::impl {
             }
             const auto wait = retries.next_wait(retry_after, unit_random());
             if (!wait) {
-                const std::string last = result.ec ? result.ec.message() + " while " + result.phase
-                                                   : "HTTP " + std::to_string(out.res.status);
+                std::string last = result.ec ? result.ec.message() + " while " + result.phase : "HTTP " + std::to_string(out.res.status);
+                if (retry_after && *retry_after > retries.remaining_budget())
+                    last += " with Retry-After " + std::to_string(retry_after->count()) + " s, beyond the retry budget (" +
+                            seconds_text(retries.remaining_budget()) + " left)";
                 co_return fail(std::move(out), errc::retries_exhausted, req.method, t->url,
-                               last + " after " + std::to_string(out.attempts) + " attempts");
+                               last + " after " + std::to_string(out.attempts) + (out.attempts == 1 ? " attempt" : " attempts"));
             }
             ++stats.retries;
             if (!co_await sleep_until(clock::now() + *wait))

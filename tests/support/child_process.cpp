@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -58,11 +59,14 @@ bool drain(int out_fd, int err_fd, process_result& r, std::chrono::steady_clock:
     return true;
 }
 
-int reap(pid_t pid, bool in_time) {
+// Waits for the child (killing it first when it ran out of time); its exit code and peak RSS.
+void reap(pid_t pid, bool in_time, process_result& r) {
     if (!in_time) ::kill(pid, SIGKILL);
     int status = 0;
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    rusage usage{};
+    ::wait4(pid, &status, 0, &usage);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.peak_rss_kb = usage.ru_maxrss;
 }
 
 } // namespace
@@ -76,7 +80,7 @@ process_result run_process(const std::vector<std::string>& argv, std::chrono::mi
     const bool in_time = drain(out_fd, err_fd, r, std::chrono::steady_clock::now() + deadline);
     ::close(out_fd);
     ::close(err_fd);
-    r.exit_code = reap(pid, in_time);
+    reap(pid, in_time, r);
     REQUIRE_MESSAGE(in_time, argv[0] << " outlived its deadline and was killed");
     return r;
 }
@@ -84,7 +88,8 @@ process_result run_process(const std::vector<std::string>& argv, std::chrono::mi
 child_process::child_process(const std::vector<std::string>& argv) { pid_ = spawn(argv, out_fd_, err_fd_, nullptr); }
 
 child_process::~child_process() {
-    if (pid_ > 0) reap(pid_, false);
+    process_result ignored;
+    if (pid_ > 0) reap(pid_, false, ignored);
     if (out_fd_ >= 0) ::close(out_fd_);
     if (err_fd_ >= 0) ::close(err_fd_);
 }
@@ -94,7 +99,7 @@ void child_process::signal(int sig) const { ::kill(pid_, sig); }
 process_result child_process::wait(std::chrono::milliseconds deadline) {
     process_result r;
     const bool in_time = drain(out_fd_, err_fd_, r, std::chrono::steady_clock::now() + deadline);
-    r.exit_code = reap(pid_, in_time);
+    reap(pid_, in_time, r);
     pid_ = -1;
     REQUIRE_MESSAGE(in_time, "child outlived its deadline and was killed");
     return r;

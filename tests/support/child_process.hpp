@@ -12,6 +12,7 @@ namespace harvest::test {
 struct process_result {
     int exit_code = -1;   // -1: killed by a signal or by the deadline
     std::string out, err; // standard output and error
+    long peak_rss_kb = 0; // the child's maximum resident set size (getrusage ru_maxrss)
 };
 
 // Runs `argv` to completion; kills it and fails the test if it outlives `deadline`.

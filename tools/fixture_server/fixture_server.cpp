@@ -18,6 +18,8 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -67,7 +69,9 @@ template <class Stream> void orderly_close(Stream& stream) {
 std::string_view to_string(fault_kind k) noexcept {
     switch (k) {
     case fault_kind::http_500: return "500";
+    case fault_kind::http_502: return "502";
     case fault_kind::http_503: return "503";
+    case fault_kind::http_429: return "429";
     case fault_kind::reset_before: return "reset";
     case fault_kind::reset_mid: return "reset-mid";
     case fault_kind::truncate: return "truncate";
@@ -78,10 +82,47 @@ std::string_view to_string(fault_kind k) noexcept {
 }
 
 const std::vector<fault_kind>& all_fault_kinds() {
-    static const std::vector<fault_kind> all{fault_kind::http_500,  fault_kind::http_503, fault_kind::reset_before,
-                                             fault_kind::reset_mid, fault_kind::truncate, fault_kind::malformed,
-                                             fault_kind::stall};
+    static const std::vector<fault_kind> all{fault_kind::http_500,  fault_kind::http_502, fault_kind::http_503,
+                                             fault_kind::http_429,  fault_kind::reset_before, fault_kind::reset_mid,
+                                             fault_kind::truncate,  fault_kind::malformed, fault_kind::stall};
     return all;
+}
+
+std::string_view to_string(hostile_kind k) noexcept {
+    switch (k) {
+    case hostile_kind::gzip_bomb: return "gzip-bomb";
+    case hostile_kind::huge_body: return "huge-body";
+    case hostile_kind::endless_chunked: return "endless-chunked";
+    case hostile_kind::many_headers: return "many-headers";
+    case hostile_kind::long_header_line: return "long-header-line";
+    case hostile_kind::bad_chunk_size: return "bad-chunk-size";
+    case hostile_kind::not_http: return "not-http";
+    case hostile_kind::slowloris: return "slowloris";
+    case hostile_kind::never_answers: return "never-answers";
+    case hostile_kind::reset_mid: return "reset-mid";
+    case hostile_kind::redirect_loop: return "redirect-loop";
+    case hostile_kind::redirect_scheme: return "redirect-scheme";
+    case hostile_kind::rate_storm: return "rate-storm";
+    }
+    return "?";
+}
+
+const std::vector<hostile_kind>& all_hostile_kinds() {
+    static const std::vector<hostile_kind> all{
+        hostile_kind::gzip_bomb,      hostile_kind::huge_body,     hostile_kind::endless_chunked, hostile_kind::many_headers,
+        hostile_kind::long_header_line, hostile_kind::bad_chunk_size, hostile_kind::not_http,     hostile_kind::slowloris,
+        hostile_kind::never_answers,  hostile_kind::reset_mid,     hostile_kind::redirect_loop,   hostile_kind::redirect_scheme,
+        hostile_kind::rate_storm};
+    return all;
+}
+
+std::optional<hostile_kind> hostile_project(std::string_view target) noexcept {
+    constexpr std::string_view prefix = "/pypi/hostile-", suffix = "/json";
+    if (!target.starts_with(prefix) || !target.ends_with(suffix)) return std::nullopt;
+    const auto name = target.substr(prefix.size(), target.size() - prefix.size() - suffix.size());
+    for (auto k : all_hostile_kinds())
+        if (to_string(k) == name) return k;
+    return std::nullopt;
 }
 
 std::optional<fault_kind> parse_fault_kind(std::string_view name) noexcept {
@@ -177,6 +218,11 @@ template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& st
     const fixture_request freq{method, target, req[http::field::accept], req[http::field::if_none_match],
                                req[http::field::content_type], req.body()};
     const auto route = classify(target);
+    if (const auto hostile = hostile_project(target)) {
+        record(method, target, route, std::nullopt, 0, arrived);
+        co_await misbehave(stream, *hostile, target);
+        co_return false; // whatever is left of the connection is not fit for another request
+    }
     fixture_response res;
     std::optional<fault_kind> fault;
     if (route == route_kind::control) {
@@ -194,8 +240,12 @@ template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& st
         fault = pick_fault();
         if (fault == fault_kind::http_500)
             res = {500, "application/json", {}, text(R"j({"message": "Internal Server Error (injected)"})j")};
+        else if (fault == fault_kind::http_502)
+            res = {502, "text/html", {}, text("<html><body><h1>502 Bad Gateway</h1> (injected)</body></html>\n")};
         else if (fault == fault_kind::http_503)
-            res = {503, "application/json", {{"Retry-After", "1"}}, text(R"j({"message": "Service Unavailable (injected)"})j")};
+            res = {503, "application/json", {{"Retry-After", std::to_string(options_.fault_retry_after.count())}}, text(R"j({"message": "Service Unavailable (injected)"})j")};
+        else if (fault == fault_kind::http_429)
+            res = {429, "application/json", {{"Retry-After", std::to_string(options_.fault_retry_after.count())}}, text(R"j({"message": "Too Many Requests (injected)"})j")};
         else
             res = stale_or_routed(freq);
     }
@@ -260,6 +310,144 @@ template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& st
     co_return !ec && keep_alive;
 }
 
+namespace {
+
+template <class Stream> asio::awaitable<bool> write_all(Stream& stream, std::string_view data) {
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(data.data(), data.size()), use_tuple);
+    co_return !ec;
+}
+
+const std::string json_head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
+
+// A body that never ends (chunked) or ends after 1 GiB, sent as fast as the client reads.
+template <class Stream> asio::awaitable<void> flood(Stream& stream, bool chunked) {
+    const auto head = json_head + (chunked ? "Transfer-Encoding: chunked\r\n\r\n" : "Content-Length: 1073741824\r\n\r\n");
+    std::string piece(64 * 1024, ' ');
+    if (chunked) piece = "10000\r\n" + piece + "\r\n";
+    bool open = co_await write_all(stream, head);
+    for (std::size_t sent = 0; open && (chunked || sent < (std::size_t{1} << 30)); sent += 64 * 1024) {
+        beast::get_lowest_layer(stream).expires_after(io_timeout);
+        open = co_await write_all(stream, piece);
+    }
+}
+
+// A valid response, one byte per second.
+template <class Stream> asio::awaitable<void> trickle(Stream& stream) {
+    const auto response = json_head + "Content-Length: 2\r\n\r\n{}";
+    asio::steady_timer tick(co_await asio::this_coro::executor);
+    for (char c : response) {
+        beast::get_lowest_layer(stream).expires_after(io_timeout);
+        const std::string one(1, c);
+        if (!co_await write_all(stream, one)) break;
+        tick.expires_after(std::chrono::seconds(1));
+        co_await tick.async_wait(use_tuple);
+    }
+}
+
+// Reads and discards until the client closes or `limit` passes.
+template <class Stream> asio::awaitable<void> ignore_until_closed(Stream& stream, std::chrono::milliseconds limit) {
+    auto& socket = beast::get_lowest_layer(stream);
+    socket.expires_after(limit);
+    char sink[256];
+    for (;;) {
+        auto [ec, n] = co_await socket.async_read_some(asio::buffer(sink), use_tuple);
+        if (ec) break;
+    }
+}
+
+} // namespace
+
+// The whole response of the misbehaviours that fit in one write.
+std::string fixture_server::hostile_response(hostile_kind kind, const std::string& target) {
+    switch (kind) {
+    case hostile_kind::gzip_bomb: {
+        const auto bomb_body = gzip_of_zeros(std::size_t{4} << 30);
+        return json_head + "Content-Encoding: gzip\r\nContent-Length: " + std::to_string(bomb_body->size()) + "\r\n\r\n" + *bomb_body;
+    }
+    case hostile_kind::many_headers: {
+        std::string head = "HTTP/1.1 200 OK\r\n";
+        for (int i = 0; i < 100'000; ++i) head += "X-Filler-" + std::to_string(i) + ": x\r\n";
+        return head + "Content-Length: 2\r\n\r\n{}";
+    }
+    case hostile_kind::long_header_line:
+        return "HTTP/1.1 200 OK\r\nX-Long: " + std::string(1 << 20, 'a') + "\r\nContent-Length: 2\r\n\r\n{}";
+    case hostile_kind::bad_chunk_size: return json_head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
+    case hostile_kind::not_http: return "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n";
+    case hostile_kind::reset_mid: return json_head + "Content-Length: 4096\r\n\r\n{\"info\": {\"name\": \"hostile";
+    case hostile_kind::redirect_loop:
+    case hostile_kind::redirect_scheme: {
+        const std::string location = kind == hostile_kind::redirect_loop ? target : "ftp://127.0.0.1/pypi/hostile/json";
+        return "HTTP/1.1 302 Found\r\nLocation: " + location + "\r\nContent-Length: 0\r\n\r\n";
+    }
+    case hostile_kind::rate_storm: {
+        const std::string body = R"({"message": "Too Many Requests"})";
+        return "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 600\r\nContent-Type: application/json\r\nContent-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n" + body;
+    }
+    default: return {};
+    }
+}
+
+// Each misbehaviour as raw bytes on the wire (Beast would refuse to write most of them). Loops
+// end when the client gives up: a write fails once it has closed, or io_timeout passes.
+template <class Stream> asio::awaitable<void> fixture_server::misbehave(Stream& stream, hostile_kind kind, const std::string& target) {
+    beast::get_lowest_layer(stream).expires_after(io_timeout);
+    if (kind == hostile_kind::huge_body || kind == hostile_kind::endless_chunked) {
+        co_await flood(stream, kind == hostile_kind::endless_chunked);
+    } else if (kind == hostile_kind::slowloris) {
+        co_await trickle(stream);
+    } else if (kind == hostile_kind::never_answers) {
+        co_await ignore_until_closed(stream, options_.stall);
+    } else {
+        const auto response = hostile_response(kind, target);
+        co_await write_all(stream, response);
+        if (kind == hostile_kind::reset_mid) {
+            reset(stream);
+            co_return;
+        }
+    }
+    orderly_close(stream);
+}
+
+std::shared_ptr<const std::string> fixture_server::gzip_of_zeros(std::size_t bytes) {
+    auto& cached = bombs_[bytes];
+    if (cached) return cached;
+    // After a full flush deflate starts afresh, so every MiB of zeros compresses to the same
+    // bytes: compress one MiB once and repeat it (gigabytes cost nothing to build).
+    constexpr std::size_t mib = std::size_t{1} << 20;
+    const std::string zeros(mib, '\0');
+    z_stream zs{};
+    if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+        throw std::runtime_error("fixture-server: zlib");
+    auto deflate_piece = [&zs](std::string_view in, int flush) {
+        std::string out(in.size() + 1024, '\0');
+        zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+        zs.avail_in = static_cast<uInt>(in.size());
+        zs.next_out = reinterpret_cast<Bytef*>(out.data());
+        zs.avail_out = static_cast<uInt>(out.size());
+        deflate(&zs, flush);
+        out.resize(out.size() - zs.avail_out);
+        return out;
+    };
+    const auto first = deflate_piece(zeros, Z_FULL_FLUSH);
+    const auto block = deflate_piece(zeros, Z_FULL_FLUSH);
+    const auto tail = deflate_piece({}, Z_FINISH);
+    deflateEnd(&zs);
+    const std::size_t blocks = std::max<std::size_t>(2, bytes / mib);
+    const uLong block_crc = crc32(0, reinterpret_cast<const Bytef*>(zeros.data()), static_cast<uInt>(mib));
+    uLong crc = block_crc;
+    for (std::size_t i = 1; i < blocks; ++i) crc = crc32_combine(crc, block_crc, static_cast<z_off_t>(mib));
+    const std::uint64_t size = blocks * mib;
+    std::string out("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10); // gzip header: deflate, no name, Unix
+    out += first;
+    for (std::size_t i = 1; i < blocks; ++i) out += block;
+    out += tail;
+    for (int shift = 0; shift < 32; shift += 8) out += static_cast<char>((crc >> shift) & 0xff);
+    for (int shift = 0; shift < 32; shift += 8) out += static_cast<char>((size >> shift) & 0xff); // ISIZE: size mod 2^32
+    cached = text(std::move(out));
+    return cached;
+}
+
 std::optional<std::chrono::seconds> fixture_server::rate_limited(route_kind route) {
     if (options_.rate <= 0) return std::nullopt;
     const auto now = limit::token_bucket::clock::now();
@@ -283,12 +471,6 @@ std::shared_ptr<const std::string> fixture_server::gzipped(const body& b) {
     auto compressed = text(harvest::http::gzip_compress(*b.text));
     gzip_cache_.emplace(key, compressed);
     return compressed;
-}
-
-std::shared_ptr<const std::string> fixture_server::bomb(std::size_t mb) {
-    auto& cached = bombs_[mb];
-    if (!cached) cached = text(harvest::http::gzip_compress(std::string(mb << 20, '\0')));
-    return cached;
 }
 
 std::string fixture_server::to_json_line(const request_record& r) {
@@ -381,7 +563,7 @@ fixture_response fixture_server::control(const fixture_request& req) {
         std::size_t mb = 64;
         if (auto it = parsed->params().find("mb"); it != parsed->params().end())
             mb = std::min<std::size_t>(std::strtoul(std::string((*it).value).c_str(), nullptr, 10), 4096);
-        return {200, "application/json", {{"Content-Encoding", "gzip"}}, bomb(mb)};
+        return {200, "application/json", {{"Content-Encoding", "gzip"}}, gzip_of_zeros(mb << 20)};
     }
     return {404, "text/plain", {}, text("unknown control endpoint; try /_fixture/stats, /_fixture/log?since=N, POST /_fixture/reset\n")};
 }

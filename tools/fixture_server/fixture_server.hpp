@@ -31,13 +31,36 @@ namespace harvest::fixture {
 
 enum class fault_kind {
     http_500,     // 500 with a JSON error body
-    http_503,     // 503 with Retry-After: 1
+    http_502,     // 502 with an HTML body, as from a proxy
+    http_503,     // 503 with Retry-After (fault_retry_after)
+    http_429,     // 429 with Retry-After (fault_retry_after)
     reset_before, // connection reset before any response byte
     reset_mid,    // headers and half the body, then a reset
     truncate,     // headers and half the body, then an orderly close
     malformed,    // 200 with a well-framed body that is not valid JSON
     stall,        // never answers (until the stall time passes)
 };
+
+// Projects that misbehave on every request, for hardening tests: GET /pypi/hostile-<kind>/json.
+enum class hostile_kind {
+    gzip_bomb,        // 4 MiB of gzip that decodes to 4 GiB
+    huge_body,        // Content-Length: 1 GiB, sent as fast as the client reads
+    endless_chunked,  // a chunked body that never ends
+    many_headers,     // 100,000 header lines
+    long_header_line, // one 1 MiB header line
+    bad_chunk_size,   // a chunk size that is not hexadecimal
+    not_http,         // an SSH banner instead of a status line
+    slowloris,        // a valid response, one byte per second
+    never_answers,    // reads the request, answers nothing
+    reset_mid,        // headers and half the body, then a reset: every time
+    redirect_loop,    // 302 to itself
+    redirect_scheme,  // 302 to an ftp:// URL
+    rate_storm,       // 429 with Retry-After: 600
+};
+std::string_view to_string(hostile_kind k) noexcept;
+const std::vector<hostile_kind>& all_hostile_kinds();
+// The hostile project a request target names ("/pypi/hostile-gzip-bomb/json"), if any.
+std::optional<hostile_kind> hostile_project(std::string_view target) noexcept;
 
 std::string_view to_string(fault_kind k) noexcept;
 std::optional<fault_kind> parse_fault_kind(std::string_view name) noexcept;
@@ -53,6 +76,7 @@ struct fixture_options {
     double fault_rate = 0; // fraction of data requests that get a fault
     std::vector<fault_kind> faults = all_fault_kinds();
     std::chrono::milliseconds stall{std::chrono::minutes(10)};
+    std::chrono::seconds fault_retry_after{1}; // Retry-After of the injected 429 and 503
     std::uint64_t seed = 1;
     bool gzip = true;
     bool keep_alive = true;
@@ -86,7 +110,6 @@ private:
     std::shared_ptr<const std::string> gzipped(const body& b);
     fixture_response control(const fixture_request& req);
     static std::string to_json_line(const request_record& r);
-    std::shared_ptr<const std::string> bomb(std::size_t mb);
     void record(std::string_view method, std::string_view target, route_kind route,
                 std::optional<fault_kind> fault, unsigned status, std::chrono::steady_clock::time_point arrived);
 
@@ -100,7 +123,7 @@ private:
     std::map<route_kind, limit::token_bucket> buckets_;
     std::unordered_map<std::string, std::shared_ptr<const std::string>> gzip_cache_;
     std::ofstream log_;
-    std::map<std::size_t, std::shared_ptr<const std::string>> bombs_;
+    std::map<std::size_t, std::shared_ptr<const std::string>> bombs_; // gzip of N zero bytes
 
     // Counters for /_fixture/stats and the bounded request log for /_fixture/log.
     std::uint64_t requests_ = 0;
@@ -113,6 +136,9 @@ private:
     };
     std::map<std::string, stale_page, std::less<>> stale_pages_; // request target -> page served before a bump
     fixture_response stale_or_routed(const fixture_request& req);
+    template <class Stream> boost::asio::awaitable<void> misbehave(Stream& stream, hostile_kind kind, const std::string& target);
+    std::string hostile_response(hostile_kind kind, const std::string& target);
+    std::shared_ptr<const std::string> gzip_of_zeros(std::size_t bytes); // a decompression bomb
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
     app.add_option("--faults", faults, "Comma-separated fault kinds: 500,503,reset,reset-mid,truncate,malformed,stall (default: all)");
     app.add_option("--stall-ms", stall_ms, "How long a stalled request hangs before the server closes it")->capture_default_str()->check(CLI::Range(0, 86'400'000));
     app.add_option("--seed", options.seed, "Seed for jitter and fault choice")->capture_default_str();
+    std::int64_t fault_retry_after = 1;
+    app.add_option("--fault-retry-after", fault_retry_after, "Retry-After seconds of the injected 429 and 503")->capture_default_str()->check(CLI::Range(0, 86'400));
     app.add_flag("--no-gzip", no_gzip, "Never compress, even when the client accepts gzip");
     app.add_flag("--no-keep-alive", no_keep_alive, "Close the connection after every response");
     app.add_option("--tls-cert", tls_cert, "PEM certificate chain: serve HTTPS")->check(CLI::ExistingFile);
@@ -47,6 +49,7 @@ int main(int argc, char** argv) {
     options.latency = std::chrono::milliseconds(latency_ms);
     options.jitter = std::chrono::milliseconds(jitter_ms);
     options.stall = std::chrono::milliseconds(stall_ms);
+    options.fault_retry_after = std::chrono::seconds(fault_retry_after);
     options.gzip = !no_gzip;
     options.keep_alive = !no_keep_alive;
     if (!tls_cert.empty()) options.tls_cert = tls_cert;
