@@ -8,6 +8,7 @@
 #include <harvest/export/sha256.hpp>
 #include <harvest/http/async_semaphore.hpp>
 #include <harvest/http/client.hpp>
+#include <harvest/http/redact.hpp>
 #include <harvest/state/dataset_recovery.hpp>
 #include <harvest/state/run_lock.hpp>
 #include <harvest/state/state_store.hpp>
@@ -157,7 +158,7 @@ private:
                      " missing shard(s) to fetch again");
 
         known_ = state_->targets(config_.source);
-        selection_ = selection_json();
+        selection_ = http::redact_text(selection_json());
         if (!runs.empty() && runs.back().selection != selection_)
             log_info("the selection changed since the last run (was " + runs.back().selection + ", now " + selection_ +
                      "): targets new to it are fetched; records already written stay");
@@ -253,7 +254,7 @@ private:
             bool done = false;
             auto error = co_await source_->list(listed, done);
             if (!error.empty()) {
-                if (!stopping_) fatal_ = error;
+                if (!stopping_) fatal_ = http::redact_text(error);
                 exhausted_ = true;
                 continue;
             }
@@ -299,6 +300,8 @@ private:
                 if (state_) updates_.push_back(done_update(same->id, same->etag, t->serial, {}));
             } else {
                 auto& failure = std::get<sources::target_failure>(outcome);
+                failure.url = http::redact_url(failure.url);
+                failure.reason = http::redact_text(failure.reason);
                 if (!(stopping_ && failure.reason.ends_with(": cancelled"))) { // else left for a later run
                     if (state_)
                         updates_.push_back({failure.id, state::target_status::failed, failure.permanent, failure.attempts, failure.last_status,
@@ -517,12 +520,16 @@ private:
         return out;
     }
 
+    // Base URLs may carry credentials: redacted, as everything harvest writes about a run.
     void write_selection(json_writer& w) const {
-        w.begin_object();
-        if (config_.ids_file) w.key("ids_file").value(*config_.ids_file);
-        source_->write_selection(w);
-        if (config_.target) w.key("target").value(static_cast<std::uint64_t>(*config_.target));
-        w.end_object();
+        std::string selection;
+        json_writer s(selection);
+        s.begin_object();
+        if (config_.ids_file) s.key("ids_file").value(*config_.ids_file);
+        source_->write_selection(s);
+        if (config_.target) s.key("target").value(static_cast<std::uint64_t>(*config_.target));
+        s.end_object();
+        w.raw(http::redact_text(selection));
     }
 
     // The dataset as the state knows it: every complete shard of every run (an incremental run
@@ -694,22 +701,23 @@ private:
 } // namespace
 
 int run_collect(const collect_config& config) {
+    // Start-up errors may quote a base URL: redacted like every other message.
+    auto report = [](const std::exception& e, int code) {
+        std::cerr << "harvest: " << http::redact_text(e.what()) << '\n';
+        return code;
+    };
     try {
         asio::io_context ioc(1);
         collect_job job(config, ioc);
         return job.run();
     } catch (const std::invalid_argument& e) {
-        std::cerr << "harvest: " << e.what() << '\n';
-        return exit_usage;
+        return report(e, exit_usage);
     } catch (const state::state_error& e) {
-        std::cerr << "harvest: " << e.what() << '\n';
-        return exit_usage;
+        return report(e, exit_usage);
     } catch (const state::lock_held& e) {
-        std::cerr << "harvest: " << e.what() << '\n';
-        return exit_locked;
+        return report(e, exit_locked);
     } catch (const std::exception& e) {
-        std::cerr << "harvest: " << e.what() << '\n';
-        return exit_fatal;
+        return report(e, exit_fatal);
     }
 }
 

@@ -2,11 +2,13 @@
 #include <harvest/cli/collect.hpp>
 #include <harvest/cli/exit_codes.hpp>
 #include <harvest/cli/toml_config.hpp>
+#include <harvest/http/redact.hpp>
 #include <harvest/export/latest_snapshot.hpp>
 #include <harvest/version.hpp>
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
@@ -14,13 +16,19 @@ namespace {
 
 using harvest::cli::collect_config;
 
-std::string joined_command_line(int argc, char** argv) {
-    std::string out;
-    for (int i = 0; i < argc; ++i) {
-        if (i) out += ' ';
-        out += argv[i];
-    }
-    return out;
+// The command line as the manifest and the state record it: credentials redacted.
+std::string joined_command_line(int argc, char** argv) { return harvest::http::redact_command_line({argv, argv + argc}); }
+
+// --header "Name: value": a token for a name, no line breaks anywhere.
+std::optional<std::pair<std::string, std::string>> parse_header(const std::string& text) {
+    const auto colon = text.find(':');
+    if (colon == 0 || colon == std::string::npos || text.find_first_of("\r\n") != std::string::npos) return std::nullopt;
+    const auto name = text.substr(0, colon);
+    if (name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~") != std::string::npos)
+        return std::nullopt;
+    auto value = text.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    return std::pair{name, value};
 }
 
 struct collect_flags {
@@ -28,6 +36,7 @@ struct collect_flags {
     std::size_t target = 0, shard_size = 0;
     std::string split;
     std::string ids, summary, format = "raw", user_agent, ca_file, base_url, metrics, state;
+    std::vector<std::string> headers;
     std::optional<double> rate;
     double burst = 1;
     double timeout_s = 0, retry_budget_s = 120, drain_timeout_s = 10, progress_interval_s = 10;
@@ -74,6 +83,7 @@ void add_collect(CLI::App& app, collect_flags& f) {
     c->add_option("--timeout", f.timeout_s, "Seconds allowed for each phase of a request (connect, TLS, first byte, ...)")->check(CLI::Range(0.001, 86400.0));
     c->add_option("--max-body", f.max_body_mb, "Largest response body accepted, in MiB (decoded size too)")->capture_default_str()->check(CLI::Range(1, 4096));
     c->add_option("--user-agent", f.user_agent, "User-Agent header (put your contact in it)");
+    c->add_option("--header", f.headers, "Extra request header 'Name: value' (repeatable); credentials are redacted everywhere harvest writes and dropped on redirects to another host");
     c->add_option("--ca-file", f.ca_file, "PEM file of CAs to trust in addition to the system store")->check(CLI::ExistingFile);
     c->add_option("--drain-timeout", f.drain_timeout_s, "On the first SIGINT/SIGTERM, seconds to let requests in flight finish")->capture_default_str()->check(CLI::Range(0.0, 3600.0));
     c->add_option("--base-url", f.base_url, "Point every service at one host: a PyPI mirror, or harvest-fixture-server (default: the real services)");
@@ -139,6 +149,15 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
     if (f.timeout_s > 0) cfg.http.timeouts = harvest::http::phase_timeouts::uniform(std::chrono::milliseconds(static_cast<std::int64_t>(f.timeout_s * 1000)));
     cfg.http.body_limit = f.max_body_mb << 20;
     cfg.http.user_agent = f.user_agent;
+    for (const auto& h : f.headers) {
+        auto parsed = parse_header(h);
+        if (!parsed) {
+            std::cerr << "harvest: --header '" << harvest::http::redact_command_line({"--header", h}).substr(9)
+                      << "': expected 'Name: value' (a header name, a colon, a value on one line)\n";
+            return harvest::cli::exit_usage;
+        }
+        cfg.http.headers.push_back(std::move(*parsed));
+    }
     if (!f.ca_file.empty()) cfg.http.ca_file = f.ca_file;
     cfg.drain_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(f.drain_timeout_s * 1000));
     try {
@@ -153,6 +172,9 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // Past a file-size limit (ulimit -f) a write fails with EFBIG and is reported, instead of
+    // SIGXFSZ killing the process mid-batch.
+    std::signal(SIGXFSZ, SIG_IGN);
     CLI::App app{"harvest: a fast, reliable async HTTP metadata harvester for ML datasets"};
     app.set_version_flag("--version", std::string("harvest ") + harvest::version);
     app.require_subcommand(1);

@@ -1,8 +1,11 @@
 #include <harvest/http/client.hpp>
 
+#include <harvest/ascii.hpp>
 #include <harvest/error.hpp>
 #include <harvest/http/async_semaphore.hpp>
+#include <harvest/http/basic_auth.hpp>
 #include <harvest/http/content_coding.hpp>
+#include <harvest/http/redact.hpp>
 #include <harvest/limit/host_limiter.hpp>
 #include <harvest/limit/retry_after.hpp>
 #include <harvest/version.hpp>
@@ -68,6 +71,7 @@ struct target {
     host_key key;
     std::string origin_form; // path?query
     std::string url;         // normalised, for messages and loop detection
+    std::string authorization; // Basic, from user:password in the URL (kept by same-host relative redirects only)
 };
 
 std::optional<target> parse_target(std::string_view text) {
@@ -79,10 +83,10 @@ std::optional<target> parse_target(std::string_view text) {
     if ((scheme != "http" && scheme != "https") || !u.has_authority() || u.host().empty()) return std::nullopt;
     target t;
     t.key.scheme = scheme;
-    t.key.host = std::string(u.host_address());
-    std::ranges::transform(t.key.host, t.key.host.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    t.key.host = ascii_lower(u.host_address());
     t.key.port = u.has_port() ? u.port_number() : (scheme == "https" ? 443 : 80);
     if (u.has_port() && u.port_number() == 0) return std::nullopt;
+    if (u.has_userinfo()) t.authorization = basic_authorization(u.user(), u.password());
     u.remove_fragment();
     t.origin_form = std::string(u.encoded_resource());
     if (t.origin_form.empty() || t.origin_form.front() != '/') t.origin_form.insert(0, "/");
@@ -416,9 +420,7 @@ struct client::impl {
         const auto& header = header_parser.get();
         out.res.status = header.result_int();
         for (const auto& field : header) {
-            std::string name(field.name_string());
-            std::ranges::transform(name, name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-            out.res.headers[name] = std::string(field.value());
+            out.res.headers[ascii_lower(field.name_string())] = std::string(field.value());
         }
         content_coding coding{};
         if (!parse_content_coding(header[bhttp::field::content_encoding], coding)) {
@@ -465,7 +467,8 @@ struct client::impl {
         breq.set(bhttp::field::host, default_port ? t.key.host : t.key.host + ":" + std::to_string(t.key.port));
         breq.set(bhttp::field::user_agent, options.user_agent);
         breq.set(bhttp::field::accept_encoding, "gzip, deflate");
-        for (const auto& [name, value] : req.headers) breq.set(name, value);
+        if (!t.authorization.empty()) breq.set(bhttp::field::authorization, t.authorization);
+        for (const auto& [name, value] : req.headers) breq.set(name, value); // an explicit --header wins
         if (!req.body.empty()) {
             breq.body() = req.body;
             breq.prepare_payload();
@@ -509,7 +512,8 @@ struct client::impl {
     }
 
     asio::awaitable<fetch_result> fetch(const request& original) {
-        request req = original; // redirects may change the method
+        request req = original; // redirects may change the method and drop credentials
+        req.headers.insert(req.headers.begin(), options.headers.begin(), options.headers.end());
         fetch_result out;
         auto t = parse_target(req.url);
         if (!t) co_return fail(std::move(out), errc::bad_url, req.method, req.url, "not an absolute http or https URL");
@@ -561,6 +565,8 @@ struct client::impl {
                         co_return fail(std::move(out), errc::too_many_redirects, req.method, t->url,
                                        "more than " + std::to_string(options.max_redirects) + " redirects");
                     if (status == 303) req.method = "GET";
+                    if (next->key.host != t->key.host || next->key.port != t->key.port)
+                        std::erase_if(req.headers, [](const auto& h) { return is_credential_header(h.first); });
                     t = std::move(next);
                     continue; // slot_guard releases this host's slot
                 }

@@ -1,9 +1,9 @@
 #include <harvest/http/proxy.hpp>
+#include <harvest/ascii.hpp>
+#include <harvest/http/basic_auth.hpp>
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
-
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cctype>
@@ -12,20 +12,6 @@
 
 namespace harvest::http {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::ranges::transform(out, out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-std::string base64(std::string_view in) {
-    std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(in.data()),
-                                  static_cast<int>(in.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
 
 const char* first_set(const std::function<const char*(const char*)>& getenv, std::initializer_list<const char*> names,
                       const char*& which) {
@@ -47,10 +33,10 @@ std::optional<proxy_endpoint> parse_proxy_url(std::string_view url) {
     auto parsed = boost::urls::parse_uri(text);
     if (!parsed || parsed->scheme() != "http" || parsed->host().empty()) return std::nullopt;
     proxy_endpoint p;
-    p.host = lower(parsed->host_address());
+    p.host = ascii_lower(parsed->host_address());
     p.port = parsed->has_port() ? parsed->port_number() : 1080;
     if (p.port == 0) return std::nullopt;
-    if (parsed->has_userinfo()) p.authorization = "Basic " + base64(std::string(parsed->user()) + ":" + std::string(parsed->password()));
+    if (parsed->has_userinfo()) p.authorization = basic_authorization(parsed->user(), parsed->password());
     return p;
 }
 
@@ -70,7 +56,7 @@ proxy_settings proxy_settings::from_environment(const std::function<const char*(
         for (std::string item; std::getline(list, item, ',');) {
             item.erase(std::remove_if(item.begin(), item.end(), [](unsigned char c) { return std::isspace(c); }), item.end());
             while (!item.empty() && item.front() == '.') item.erase(0, 1);
-            if (!item.empty()) s.no_proxy.push_back(lower(item));
+            if (!item.empty()) s.no_proxy.push_back(ascii_lower(item));
         }
     }
     return s;
@@ -79,7 +65,7 @@ proxy_settings proxy_settings::from_environment(const std::function<const char*(
 const proxy_endpoint* proxy_settings::for_target(std::string_view scheme, std::string_view host) const {
     const auto& proxy = scheme == "https" ? https : http;
     if (!proxy) return nullptr;
-    const auto h = lower(host);
+    const auto h = ascii_lower(host);
     for (const auto& entry : no_proxy) {
         if (entry == "*" || h == entry) return nullptr;
         if (h.size() > entry.size() && h.ends_with(entry) && h[h.size() - entry.size() - 1] == '.') return nullptr;

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <cstring>
+
 #include <functional>
 
 namespace harvest::state {
@@ -109,7 +111,12 @@ public:
     bool is_null(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
 
 private:
-    [[noreturn]] void fail() const { throw std::runtime_error("state " + file_ + ": " + sqlite3_errmsg(db_)); }
+    // SQLite's "disk I/O error" says little; the system's reason (disk full, file too large) says what to fix.
+    [[noreturn]] void fail() const {
+        std::string why = sqlite3_errmsg(db_);
+        if (const int e = sqlite3_system_errno(db_); e != 0) why += std::string(" (") + std::strerror(e) + ")";
+        throw std::runtime_error("state " + file_ + ": " + why);
+    }
     sqlite3* db_;
     std::string file_;
     sqlite3_stmt* stmt_ = nullptr;
@@ -180,9 +187,12 @@ state_store::state_store(const std::filesystem::path& path) : path_(path) {
         sqlite3_close(db_);
         db_ = nullptr;
         throw;
-    } catch (const std::runtime_error& e) { // "file is not a database": corrupt, or not SQLite at all
+    } catch (const std::runtime_error& e) {
+        // "file is not a database" is bad input (exit 2); a full disk or an I/O error is not (exit 1).
+        const int code = sqlite3_errcode(db_) & 0xff;
         sqlite3_close(db_);
         db_ = nullptr;
+        if (code != SQLITE_NOTADB && code != SQLITE_CORRUPT) throw;
         const std::string what = e.what();
         throw state_error("--state " + file + ": not a harvest state file, or corrupt (" + what.substr(what.rfind(": ") + 2) + ")");
     }

@@ -256,6 +256,34 @@ TEST_CASE("redirects: followed to the normalised name, loops and long chains are
     CHECK(loop.error.find("/_fixture/loop/a") != std::string::npos);
 }
 
+TEST_CASE("credentials: --header and a URL's user:password are sent, kept on the same host, dropped on a redirect to another") {
+    running_server server, other;
+    auto opts = test_options();
+    opts.headers = {{"Authorization", "Bearer s3cret"}, {"X-Trace", "t1"}};
+    engine e(opts);
+    const auto headers = url(server.port(), "/_fixture/headers");
+    auto direct = e.get(headers);
+    REQUIRE_MESSAGE(direct.ok(), direct.error);
+    CHECK(direct.res.body.find("Authorization: Bearer s3cret\n") != std::string::npos);
+    CHECK(direct.res.body.find("X-Trace: t1\n") != std::string::npos);
+    auto same_host = e.get(url(server.port(), "/_fixture/redirect?to=/_fixture/headers"));
+    CHECK(same_host.res.body.find("Bearer s3cret") != std::string::npos);
+    auto elsewhere = e.get(url(server.port(), "/_fixture/redirect?to=" + url(other.port(), "/_fixture/headers")));
+    REQUIRE_MESSAGE(elsewhere.ok(), elsewhere.error);
+    CHECK(elsewhere.res.body.find("X-Trace: t1\n") != std::string::npos);
+    CHECK(elsewhere.res.body.find("s3cret") == std::string::npos);
+
+    engine plain;
+    const auto with_user = "http://alice:open%20sesame@127.0.0.1:" + std::to_string(server.port());
+    auto basic = plain.get(with_user + "/_fixture/headers");
+    CHECK(basic.res.body.find("Authorization: Basic YWxpY2U6b3BlbiBzZXNhbWU=\n") != std::string::npos); // alice:open sesame
+    auto relative = plain.get(with_user + "/_fixture/redirect?to=/_fixture/headers");
+    CHECK(relative.res.body.find("Authorization: Basic") != std::string::npos);
+    auto away = plain.get(with_user + "/_fixture/redirect?to=" + url(other.port(), "/_fixture/headers"));
+    REQUIRE_MESSAGE(away.ok(), away.error);
+    CHECK(away.res.body.find("Authorization") == std::string::npos);
+}
+
 TEST_CASE("TLS: verified by default, rejected naming the host, accepted with --ca-file") {
     self_signed_cert cert("localhost");
     fixture_options o;

@@ -67,6 +67,35 @@ TEST_CASE("collect --ids: duplicates harvested once, unknown accessions in failu
     CHECK(failures[0].find("not found") != std::string::npos);
 }
 
+TEST_CASE("collect: credentials given in --header or --base-url never reach the outputs, the state, the logs or the messages") {
+    running_server server;
+    temp_dir dir;
+    const auto ids = dir.path / "ids.txt";
+    std::ofstream(ids) << "G17689DH\nG99999ZZ\n"; // the unknown one puts a URL into failures.jsonl
+    const auto out = dir.path / "glycans.jsonl";
+    auto args = harvest_args(server.port(), out, {"--ids", ids.string(), "--header", "X-Api-Key: k3y-s3cret", "--log-level", "debug",
+                                                  "--progress", "always", "--summary", (dir.path / "summary.json").string()});
+    args[5] = "http://harvester:hunter2@127.0.0.1:" + std::to_string(server.port());
+    auto r = run_process(args);
+    CHECK_MESSAGE(r.exit_code == 3, r.err);
+    CHECK(check_jsonl(read_text(out)).size() == 1);
+    CHECK(read_text(dir.path / "failures.jsonl").find("***@127.0.0.1") != std::string::npos);
+    const auto manifest = read_text(dir.path / "manifest.json");
+    CHECK(manifest.find("--header X-Api-Key: ***") != std::string::npos);
+    std::size_t files = 0;
+    for (const auto& e : fs::recursive_directory_iterator(dir.path)) {
+        if (!e.is_regular_file() || e.path() == ids) continue;
+        ++files;
+        const auto bytes = read_text(e.path());
+        CHECK_MESSAGE(bytes.find("hunter2") == std::string::npos, e.path());
+        CHECK_MESSAGE(bytes.find("k3y-s3cret") == std::string::npos, e.path());
+    }
+    CHECK(files >= 5); // output, failures, manifest, summary, state
+    CHECK(r.err.find("hunter2") == std::string::npos);
+    CHECK(r.err.find("k3y-s3cret") == std::string::npos);
+    CHECK(r.out.find("hunter2") == std::string::npos);
+}
+
 TEST_CASE("collect: transient faults are retried and every target is written once") {
     // 20 % of requests fail; with 10 retries the chance that one of ~700 requests fails 11
     // times in a row is about 1e-5, so a failure here means retries are broken.
@@ -124,6 +153,8 @@ TEST_CASE("collect: bad input gets a one-line error naming it, exit 2, and no ou
         {{"--bogus"}, "--bogus"},
         {{"--ids", (dir.path / "missing.txt").string()}, "missing.txt: cannot read"},
         {{"--ids", bad_ids.string()}, "line 2: '../etc/passwd' is not a GlyTouCan accession"},
+        {{"--header", "Authorization Bearer x"}, "--header 'Authorization ***': expected 'Name: value'"},
+        {{"--header", "Bad Name: x"}, "--header 'Bad Name: x': expected 'Name: value'"},
     };
     for (const auto& c : cases) {
         INFO("case: " << c.expect);

@@ -284,6 +284,79 @@ TEST_CASE("durability: --fresh removes the dataset's files and state and starts 
     CHECK(stdout_state.err.find("standard output keeps no state") != std::string::npos);
 }
 
+namespace {
+
+// A 1 MiB tmpfs over a directory, for a real "No space left on device"; unmounted on exit.
+// Needs root (CI runs as root); refused elsewhere.
+struct small_tmpfs {
+    fs::path dir;
+    bool mounted = false;
+    explicit small_tmpfs(fs::path d) : dir(std::move(d)) {
+        mounted = run_process({"/bin/mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir.string()}).exit_code == 0;
+    }
+    bool grow() const { return run_process({"/bin/mount", "-o", "remount,size=64m", dir.string()}).exit_code == 0; }
+    ~small_tmpfs() {
+        if (mounted) run_process({"/bin/umount", dir.string()});
+    }
+};
+
+} // namespace
+
+TEST_CASE("durability: a full disk ends the run with one line and exit 1; sealed shards stay as they were and --resume completes") {
+    fixture_catalog catalog(HARVEST_FIXTURE_DIR, 2000);
+    running_server server(fixture_options{}, catalog);
+    temp_dir dir;
+    const std::vector<std::string> flags{"--target", "2000", "--batch-size", "50", "--shard-size", "300", "--progress", "never"};
+
+    SUBCASE("ulimit -f: a write past the file-size limit is an error, not a SIGXFSZ death") {
+        const auto out = dir.path / "g.jsonl";
+        std::string command = "ulimit -f 64; exec";
+        for (const auto& a : harvest_args(server.port(), out, flags)) command += " '" + a + "'";
+        auto r = run_process({"/bin/sh", "-c", command});
+        CHECK(r.exit_code == 1);
+        // whichever file crosses the limit first: a shard ("File too large") or the state (SQLite's "disk I/O error")
+        CHECK_MESSAGE((r.err.find("File too large") != std::string::npos || r.err.find("disk I/O error") != std::string::npos), r.err);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+        CHECK_FALSE(fs::exists(dir.path / "manifest.json"));
+    }
+    SUBCASE("tmpfs: no space left on device") {
+        small_tmpfs disk(dir.path);
+        if (!disk.mounted) {
+            MESSAGE("skipped: mounting a tmpfs needs root");
+            return;
+        }
+        const auto out = dir.path / "g.jsonl";
+        auto full = run_process(harvest_args(server.port(), out, flags));
+        CHECK(full.exit_code == 1);
+        CHECK_MESSAGE((full.err.find("No space left on device") != std::string::npos || full.err.find("disk is full") != std::string::npos), full.err);
+        CHECK(std::count(full.err.begin(), full.err.end(), '\n') == 1);
+        std::map<std::string, std::string> sealed; // shard -> sha256
+        for (const auto& e : fs::directory_iterator(dir.path)) {
+            const auto name = e.path().filename().string();
+            if (name.starts_with("g-")) sealed[name] = sha256_hex(read_text(e.path()));
+        }
+        const auto before = ids_on_disk(dir.path, "g-");
+        CHECK(count_unique(before) == before.size());
+        CHECK(before.size() < 2000);
+        MESSAGE(sealed.size() << " shard(s) sealed before the disk filled up");
+
+        REQUIRE(disk.grow());
+        auto resumed = run_process([&] {
+            auto args = harvest_args(server.port(), out, flags);
+            args.push_back("--resume");
+            return args;
+        }());
+        // --resume takes the pending targets in id order, which can meet glycans the catalog lacks
+        // (exit 3, "not found"); nothing else may fail.
+        REQUIRE_MESSAGE((resumed.exit_code == 0 || resumed.exit_code == 3), resumed.err);
+        for (const auto& line : lines_of(read_text(dir.path / "failures.jsonl"))) CHECK_MESSAGE(line.find("\"reason\":\"not found") != std::string::npos, line);
+        const auto ids = dataset_ids(dir.path, "g");
+        CHECK(ids.size() == 2000);
+        CHECK(count_unique(ids) == 2000);
+        for (const auto& [name, sha] : sealed) CHECK_MESSAGE(sha256_hex(read_text(dir.path / name)) == sha, name);
+    }
+}
+
 TEST_CASE("durability: a page older than the index's serial is a stale CDN copy, asked for again, and a failure if it stays stale") {
     fixture_catalog catalog(HARVEST_FIXTURE_DIR, 20);
     running_server server(fixture_options{}, catalog);

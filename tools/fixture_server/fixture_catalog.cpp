@@ -1,5 +1,6 @@
 #include "fixture_catalog.hpp"
 
+#include <harvest/ascii.hpp>
 #include <harvest/export/json_writer.hpp>
 #include <harvest/sources/pypi_name.hpp>
 
@@ -412,9 +413,7 @@ void fixture_catalog::load_glycans(const fs::path& dir) {
                 for (auto [residue, count] : comp) {
                     std::int64_t n = 0;
                     if (residue == "Count" || count.get(n) != simdjson::SUCCESS) continue;
-                    std::string lower(residue);
-                    std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-                    w.begin_object().key("residue").value(lower).key("count").value(n).end_object();
+                    w.begin_object().key("residue").value(ascii_lower(residue)).key("count").value(n).end_object();
                 }
                 w.end_array();
             }

@@ -225,7 +225,11 @@ template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& st
     }
     fixture_response res;
     std::optional<fault_kind> fault;
-    if (route == route_kind::control) {
+    if (route == route_kind::control && target == "/_fixture/headers") { // what the client sent, one "name: value" a line
+        std::string echoed;
+        for (const auto& field : req) echoed.append(field.name_string()).append(": ").append(field.value()).append("\n");
+        res = {200, "text/plain", {}, text(std::move(echoed))};
+    } else if (route == route_kind::control) {
         res = control(freq);
     } else if (auto wait = rate_limited(route)) {
         res = {429, "application/json", {{"Retry-After", std::to_string(wait->count())}}, text(R"({"message": "Too Many Requests"})")};

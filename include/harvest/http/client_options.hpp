@@ -10,6 +10,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace harvest::http {
 
@@ -40,6 +42,9 @@ struct client_options {
     std::size_t body_limit = 64u << 20; // compressed and decoded
     std::size_t max_redirects = 5;
     std::string user_agent;             // empty: harvest/<version> (+contact hint)
+    // --header: sent with every request; credentials (redact.hpp) are dropped on a redirect to
+    // another host, as curl does.
+    std::vector<std::pair<std::string, std::string>> headers;
     std::optional<std::filesystem::path> ca_file; // trusted in addition to the system store
     proxy_settings proxy;               // CONNECT tunnels, per target scheme and host
     std::uint64_t seed = 0;             // jitter; 0: from the clock
