@@ -302,7 +302,7 @@ struct small_tmpfs {
 
 } // namespace
 
-TEST_CASE("durability: a full disk ends the run with one line and exit 1; sealed shards stay as they were and --resume completes") {
+TEST_CASE("durability: a full disk ends the run with one line and exit 1, sealed shards stay as they were, and --resume completes") {
     fixture_catalog catalog(HARVEST_FIXTURE_DIR, 2000);
     running_server server(fixture_options{}, catalog);
     temp_dir dir;
