@@ -1,7 +1,12 @@
 #include <harvest/export/dataset_writer.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
@@ -98,6 +103,14 @@ void validate_output(const std::string& out, std::optional<std::size_t> shard_si
         throw std::invalid_argument(named + ": the file name needs a stem before " + std::string(extension(*c)));
     const auto dir = p.parent_path();
     if (!dir.empty() && !fs::is_directory(dir)) throw std::invalid_argument(named + ": directory " + dir.string() + " does not exist");
+    // Permissions alone do not tell (root, read-only mounts, /proc): try to create a file.
+    const auto probe = (dir.empty() ? fs::path(".") : dir) / (".harvest-probe-" + std::to_string(::getpid()));
+    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        throw std::invalid_argument(named + ": cannot create files in directory " + (dir.empty() ? std::string(".") : dir.string()) + " (" +
+                                    std::strerror(errno) + ")");
+    ::close(fd);
+    ::unlink(probe.c_str());
 }
 
 dataset_writer::dataset_writer(std::string out, std::optional<std::size_t> shard_size, std::vector<split_spec> splits)

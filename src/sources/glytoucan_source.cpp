@@ -121,6 +121,10 @@ asio::awaitable<std::string> glytoucan_source::list(std::vector<target>& out, bo
 asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
     auto ex = co_await asio::this_coro::executor;
     const std::string& accession = t.id;
+    // Listed ids come from a remote endpoint: one that is no accession never becomes part of a URL.
+    if (!is_glytoucan_accession(accession))
+        co_return target_failure{accession, options_.sparql_url, 0,
+                                 "listed, but not a GlyTouCan accession (expected G + 5 digits + 2 capital letters): not requested", 0, true};
     simdjson::ondemand::parser parser; // one per coroutine: accessions are fetched concurrently
 
     // GlyGen runs concurrently with GlyCosmos; GlyGen's 500 + non-existent-record is an answer.

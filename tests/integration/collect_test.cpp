@@ -166,6 +166,10 @@ TEST_CASE("collect: bad input gets a one-line error naming it, exit 2, and no ou
     auto nowhere = run_process(harvest_args(1, dir.path / "no" / "such" / "dir.jsonl", {}));
     CHECK(nowhere.exit_code == 2);
     CHECK(nowhere.err.find("does not exist") != std::string::npos);
+    auto unwritable = run_process(harvest_args(1, "/proc/glycans.jsonl", {}));
+    CHECK(unwritable.exit_code == 2);
+    CHECK_MESSAGE(unwritable.err.find("--out /proc/glycans.jsonl: cannot create files in directory /proc") != std::string::npos, unwritable.err);
+    CHECK(std::count(unwritable.err.begin(), unwritable.err.end(), '\n') == 1);
     auto extension = run_process(harvest_args(1, dir.path / "glycans.csv", {}));
     CHECK(extension.exit_code == 2);
     std::vector<std::string> left;

@@ -240,3 +240,24 @@ TEST_CASE("hostile: a 429 storm with Retry-After 600 on one host: no retry hamme
     CHECK(failures.size() == 100);
     for (const auto& f : failures) CHECK(f.find("HTTP 429 with Retry-After 600 s, beyond the retry budget") != std::string::npos);
 }
+
+TEST_CASE("hostile: an id the listing invents ('../../_fixture/reset') is a failure and never part of a URL") {
+    temp_dir data;
+    const auto fixtures = data.path / "fixtures";
+    fs::copy(HARVEST_FIXTURE_DIR, fixtures, fs::copy_options::recursive);
+    std::ofstream(fixtures / "glycan" / "glycans.jsonl", std::ios::app) << R"({"accession": "../../_fixture/reset"})" << '\n';
+    harvest::fixture::fixture_catalog catalog(fixtures, 0);
+    running_server server(fixture_options{}, catalog);
+    temp_dir dir;
+    auto r = run_process(harvest_args(server.port(), dir.path / "g.jsonl", {"--progress", "never"}));
+    CHECK_MESSAGE(r.exit_code == 3, r.err);
+    CHECK(check_jsonl(read_text(dir.path / "g.jsonl")).size() == 100);
+    const auto failures = lines_of(read_text(dir.path / "failures.jsonl"));
+    REQUIRE(failures.size() == 1);
+    CHECK(failures[0].find(R"("id":"../../_fixture/reset")") != std::string::npos);
+    CHECK(failures[0].find("not a GlyTouCan accession") != std::string::npos);
+    const auto log = server_log(server.port());
+    REQUIRE_FALSE(log.empty());
+    CHECK(log.front().route == "sparql"); // the log was never reset
+    for (const auto& e : log) CHECK_MESSAGE(e.target.find("..") == std::string::npos, e.target);
+}
