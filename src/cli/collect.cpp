@@ -449,6 +449,11 @@ private:
     // shards it filled are renamed into place: output and state agree after a crash at any point.
     void flush_batch() {
         if (batch_.empty() && updates_.empty()) return;
+        struct timed { // converting and writing, for the summary's time split
+            std::chrono::nanoseconds& total;
+            std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+            ~timed() { total += std::chrono::steady_clock::now() - start; }
+        } timer{convert_write_};
         std::string line;
         for (std::size_t i = 0; i < batch_.size(); ++i) {
             line.clear();
@@ -627,6 +632,12 @@ private:
         for (const auto& [status, n] : s.by_status) w.key(std::to_string(status)).value(n);
         w.end_object();
         w.key("bytes_received").value(s.bytes).key("bytes_written").value(output_->bytes());
+        auto ms = [](std::chrono::microseconds d) { return static_cast<double>(d.count()) / 1000.0; };
+        w.key("latency_ms").begin_object().key("p50").value(ms(s.latency.percentile(0.50))).key("p95").value(ms(s.latency.percentile(0.95)))
+            .key("p99").value(ms(s.latency.percentile(0.99))).end_object();
+        auto seconds = [](std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); };
+        w.key("time_seconds").begin_object().key("limiter_wait").value(seconds(s.limiter_wait)).key("network").value(seconds(s.network))
+            .key("convert_write").value(seconds(convert_write_)).end_object();
         const double elapsed = elapsed_seconds();
         w.key("elapsed_seconds").value(elapsed).key("records_per_second").value(elapsed > 0 ? static_cast<double>(output_->records()) / elapsed : 0.0);
         w.end_object();
@@ -685,6 +696,7 @@ private:
     std::vector<state::target_update> updates_;       // ready for the next state commit
     std::vector<std::string> discovered_;             // --follow-deps targets, pending in the state
     std::size_t unchanged_ = 0;
+    std::chrono::nanoseconds convert_write_{0};
     std::optional<state::run_lock> lock_;
     std::optional<state::state_store> state_;
     state::run_mode mode_ = state::run_mode::first;

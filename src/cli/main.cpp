@@ -2,6 +2,7 @@
 #include <harvest/cli/collect.hpp>
 #include <harvest/cli/exit_codes.hpp>
 #include <harvest/cli/toml_config.hpp>
+#include <harvest/cli/tune.hpp>
 #include <harvest/http/redact.hpp>
 #include <harvest/export/latest_snapshot.hpp>
 #include <harvest/version.hpp>
@@ -10,6 +11,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 namespace {
@@ -94,6 +96,55 @@ void add_collect(CLI::App& app, collect_flags& f) {
     c->add_option("--glygen-url", cfg.glytoucan.glygen_url, "GlyGen API base")->capture_default_str();
     c->add_option("--page-size", cfg.glytoucan.page_size, "SPARQL enumeration page size")->capture_default_str()->check(CLI::Range(1, 100000));
     c->add_flag("--no-enrich", [&cfg](std::int64_t) { cfg.glytoucan.enrich = false; }, "Skip the GlyGen detail request");
+}
+
+struct tune_flags {
+    harvest::cli::tune_config config;
+    std::string workers, batch_sizes, plot, json;
+    std::size_t target = 0;
+    double max_trial_s = 30;
+    std::optional<double> rate;
+};
+
+void add_tune(CLI::App& app, tune_flags& f) {
+    auto* t = app.add_subcommand("tune", "Measure workers and batch sizes with short trials; recommend the best, with a table and a chart");
+    t->allow_extras(); // every other collect flag is passed to each trial
+    auto& cfg = f.config;
+    t->add_option("--source", cfg.source, "glytoucan or pypi")->required()->check(CLI::IsMember({"glytoucan", "pypi"}));
+    t->add_option("--workers", f.workers, "Worker counts to try, e.g. 1,10,50,100,200 (default: that against a local endpoint, 1,4,8 against a real API)");
+    t->add_option("--batch-size", f.batch_sizes, "Batch sizes to try, e.g. 10,50,200,1000 (default: that locally, 10,50 against a real API)");
+    t->add_option("--target", f.target, "Records per trial (default: 300 locally, 20 against a real API)")->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+    t->add_option("--max-trial-seconds", f.max_trial_s, "A trial still running after this is stopped (SIGINT) and measured as far as it got")->capture_default_str()->check(CLI::Range(1.0, 86400.0));
+    t->add_option("--rate", f.rate, "Requests per second per host, for every trial (default: each service's polite default)")->check(CLI::PositiveNumber);
+    t->add_option("--burst", cfg.burst, "Token-bucket size for --rate")->capture_default_str()->check(CLI::Range(1.0, 1e6));
+    t->add_option("--base-url", cfg.base_url, "A mirror or harvest-fixture-server (default: the real services)");
+    t->add_option("--plot", f.plot, "Write an SVG chart: records/s against workers, one line per batch size");
+    t->add_option("--json", f.json, "Write every measurement and the recommendation as JSON");
+    t->add_flag("--yes", cfg.yes, "Against a real API, send the trials' requests without asking");
+}
+
+int finish_tune(tune_flags& f, const CLI::App& tune) {
+    auto& cfg = f.config;
+    try {
+        if (!f.workers.empty()) cfg.workers = harvest::cli::parse_number_list("--workers", f.workers, 1, 1000);
+        if (!f.batch_sizes.empty()) cfg.batch_sizes = harvest::cli::parse_number_list("--batch-size", f.batch_sizes, 1, 1'000'000);
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "harvest: " << e.what() << '\n';
+        return harvest::cli::exit_usage;
+    }
+    if (f.target) cfg.target = f.target;
+    cfg.max_trial = std::chrono::milliseconds(static_cast<std::int64_t>(f.max_trial_s * 1000));
+    cfg.rate = f.rate;
+    if (!f.plot.empty()) cfg.plot = f.plot;
+    if (!f.json.empty()) cfg.json = f.json;
+    cfg.collect_args = tune.remaining();
+    std::error_code ec;
+    cfg.harvest_exe = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+    if (ec) {
+        std::cerr << "harvest: tune: cannot find this program (/proc/self/exe): " << ec.message() << '\n';
+        return harvest::cli::exit_fatal;
+    }
+    return harvest::cli::run_tune(cfg);
 }
 
 struct export_flags {
@@ -182,6 +233,8 @@ int main(int argc, char** argv) {
     add_collect(app, collect);
     export_flags export_options;
     add_export(app, export_options);
+    tune_flags tune;
+    add_tune(app, tune);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -205,5 +258,6 @@ int main(int argc, char** argv) {
     }
     if (app.got_subcommand("collect")) return finish_collect(collect, joined_command_line(argc, argv));
     if (app.got_subcommand("export")) return run_export(export_options);
+    if (app.got_subcommand("tune")) return finish_tune(tune, *app.get_subcommand("tune"));
     return harvest::cli::exit_usage;
 }

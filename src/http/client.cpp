@@ -530,6 +530,7 @@ struct client::impl {
         std::size_t redirects = 0;
         for (;;) {
             auto& hs = host(t->key);
+            const auto waiting_since = std::chrono::steady_clock::now();
             if (!co_await hs.slots.acquire() || cancelled)
                 co_return fail(std::move(out), errc::cancelled, req.method, t->url, "cancelled");
             struct release_slot {
@@ -541,7 +542,12 @@ struct client::impl {
                 co_return fail(std::move(out), errc::cancelled, req.method, t->url, "cancelled");
             ++out.attempts;
             if (req.on_restart) req.on_restart(); // a streamed body starts over with every attempt
+            const auto sent = std::chrono::steady_clock::now();
+            stats.limiter_wait += sent - waiting_since;
             auto result = co_await attempt(hs, *t, req);
+            const auto took = std::chrono::steady_clock::now() - sent;
+            stats.network += took;
+            if (!result.ec) stats.latency.record(took);
             if (cancelled) co_return fail(std::move(out), errc::cancelled, req.method, t->url, "cancelled");
 
             std::optional<std::chrono::seconds> retry_after;

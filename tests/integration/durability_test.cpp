@@ -97,7 +97,14 @@ TEST_CASE("durability: kill -9 at 20 random points of a 5,000-record harvest, ea
     auto manifest = parser.parse(read_text(dir.path / "manifest.json"));
     CHECK(std::string_view(manifest["finish_reason"]) == "target_reached");
     CHECK(std::uint64_t(manifest["records"]) == 5000);
-    CHECK(simdjson::dom::array(manifest["runs"]).size() == 21);
+    // A kill that lands before a run has registered in the state leaves no trace (slow starts,
+    // as under ASan); every run that did register and was killed says so.
+    const auto runs = simdjson::dom::array(manifest["runs"]);
+    CHECK(runs.size() <= 21);
+    CHECK(runs.size() >= 2);
+    std::size_t i = 0;
+    for (auto run : runs)
+        CHECK(std::string_view(run["finish_reason"]) == (++i == runs.size() ? "target_reached" : "crashed"));
 }
 
 TEST_CASE("durability: --incremental fetches exactly the projects whose serial was bumped, and --ids targets are revalidated with 304") {

@@ -5,6 +5,7 @@
 // or server trouble: the outcome is a fetch_result with an error_code and a one-line message.
 #include <harvest/http/client_options.hpp>
 #include <harvest/http/fetch.hpp>
+#include <harvest/http/latency_histogram.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -24,6 +25,11 @@ struct client_stats {
     std::uint64_t bytes = 0;              // decoded body bytes received
     std::size_t peak_in_flight = 0;
     std::map<unsigned, std::uint64_t> by_status;
+    // Where requests spend their time (sums over all requests, so beyond wall time when many
+    // are in flight): waiting for a host slot and a rate-limit token, and on the network.
+    std::chrono::nanoseconds limiter_wait{0};
+    std::chrono::nanoseconds network{0};
+    latency_histogram latency; // per attempt, from the first byte sent to the last byte read
 };
 
 class client {

@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""The end-to-end benchmark (issue 7): the whole glycan job (list, fetch GlyCosmos + GlyGen,
+parse, convert, write JSONL) by harvest and by the tools it replaces, side by side in one run
+against harvest-fixture-server on 127.0.0.1, with two ceilings: the latency-bound ideal and
+wrk's raw request rate on the same server.
+
+  seed        the 100 recorded glycans, W=100, 250 ms (+0-50 ms) per response
+  throughput  2,100 glycans, W=100, 50 ms per response
+  cpu         5,100 glycans, W=100, 0 ms: CPU seconds per 1,000 records
+
+Why 250 ms: GlyCosmos and GlyGen answer from Japan and the US; from a European lab one HTTPS
+request is a ~150-250 ms round trip plus server time. It cannot be measured here (no internet),
+so it is a stated assumption; the ratios hold for any latency where the job is latency-bound.
+
+Usage: bench/e2e.py [--build DIR] [--quick]
+"""
+import argparse, json, os, subprocess, sys, tempfile
+
+from engine import HERE, ROOT, Server, measure
+
+W = 100
+REQUESTS_PER_RECORD = 2  # GlyCosmos sequences + GlyGen detail
+
+
+def jobs(build, base, out_dir):
+    peers = os.path.join(HERE, "peers")
+    return {
+        "harvest": [os.path.join(build, "bin", "harvest"), "collect", "--source", "glytoucan", "--base-url", base, "--workers", str(W),
+                    "--out", os.path.join(out_dir, "harvest.jsonl"), "--progress", "never", "--log-level", "error"],
+        "requests+threads": ["/usr/bin/python3", os.path.join(peers, "glycans_requests.py"), base, str(W), os.path.join(out_dir, "requests.jsonl")],
+        "aiohttp": ["/usr/bin/python3", os.path.join(peers, "glycans_aiohttp.py"), base, str(W), os.path.join(out_dir, "aiohttp.jsonl")],
+        "curl --parallel": [os.path.join(peers, "glycans_curl.sh"), base, str(W), os.path.join(out_dir, "curl.jsonl")],
+    }
+
+
+def output_of(cmd):
+    return cmd[cmd.index("--out") + 1] if "--out" in cmd else cmd[-1]
+
+
+def unique_ids(path):
+    ids = [json.loads(line)["id"] for line in open(path)]
+    if len(ids) != len(set(ids)):
+        sys.exit(f"e2e: {path}: duplicate ids")
+    return len(ids)
+
+
+def wrk_rate(base, path, seconds):
+    out = subprocess.run(["wrk", "-t", "2", "-c", str(W), "-d", f"{seconds}s", base + path], stdout=subprocess.PIPE, text=True, check=True).stdout
+    return float(next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec:")))
+
+
+def scenario(build, name, records, latency_ms, jitter_ms, synthesize, quick, report):
+    server = Server(build, "--latency-ms", str(latency_ms), "--jitter-ms", str(jitter_ms), "--synthesize", str(synthesize))
+    mean_s = (latency_ms + jitter_ms / 2) / 1000
+    # Ideal: the listing (one page) then every request with all W slots busy, each taking the mean latency.
+    rounds = 1 + -(-records * REQUESTS_PER_RECORD // W)
+    ideal_elapsed = rounds * mean_s if mean_s > 0 else None
+    print(f"\n[{name}] {records} glycans, W={W}, {latency_ms} ms" + (f" + 0-{jitter_ms} ms" if jitter_ms else "") + " per response", flush=True)
+    if ideal_elapsed:
+        print(f"  ideal (latency-bound): {ideal_elapsed:.2f} s = {records / ideal_elapsed:.1f} records/s", flush=True)
+    results = {}
+    with tempfile.TemporaryDirectory() as out_dir:
+        for tool, cmd in jobs(build, server.base, out_dir).items():
+            r = measure(cmd)
+            if r["exit"] != 0:
+                sys.exit(f"e2e: {tool} failed (exit {r['exit']})")
+            n = unique_ids(output_of(cmd))
+            if n != records:
+                sys.exit(f"e2e: {tool} wrote {n} records, expected {records}")
+            results[tool] = {"records": n, "elapsed": r["wall"], "records_per_s": n / r["wall"], "cpu": r["cpu"], "rss_mb": r["max_rss_mb"]}
+    ceiling = wrk_rate(server.base, "/glycan/detail/G17689DH/", 3 if quick else 5) / REQUESTS_PER_RECORD
+    server.close()
+    h = results["harvest"]
+    print(f"  {'tool':18s} {'elapsed':>8s} {'records/s':>10s} {'harvest ×':>10s} {'/ ideal':>8s} {'CPU s/1k':>9s} {'RSS MB':>7s}")
+    for tool, r in results.items():
+        speedup = r["elapsed"] / h["elapsed"]
+        of_ideal = f"{ideal_elapsed / r['elapsed']:8.3f}" if ideal_elapsed else f"{'-':>8s}"
+        print(f"  {tool:18s} {r['elapsed']:7.2f}s {r['records_per_s']:10.1f} {speedup:10.2f} {of_ideal} {1000 * r['cpu'] / r['records']:9.3f} "
+              f"{r['rss_mb']:7.1f}", flush=True)
+    print(f"  ceiling: wrk on /glycan/detail/ {ceiling * REQUESTS_PER_RECORD:.0f} req/s = {ceiling:.0f} records/s "
+          f"(harvest reaches {h['records_per_s'] / ceiling:.3f} of it)", flush=True)
+    report[name] = {"results": results, "ideal_elapsed": ideal_elapsed, "wrk_records_per_s": ceiling}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--quick", action="store_true")
+    a = ap.parse_args()
+    report = {}
+    print(f"machine: {os.cpu_count()} cores; every tool and the fixture server share them", flush=True)
+    scenario(a.build, "seed", 100, 250, 50, 0, a.quick, report)
+    scenario(a.build, "throughput", 2100 if not a.quick else 600, 50, 0, 2000 if not a.quick else 500, a.quick, report)
+    scenario(a.build, "cpu", 5100 if not a.quick else 1100, 0, 0, 5000 if not a.quick else 1000, a.quick, report)
+    print("\nsummary: " + json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
