@@ -5,6 +5,8 @@
 #include "support/test_server.hpp"
 
 #include <algorithm>
+#include <csignal>
+#include <thread>
 
 using namespace harvest::test;
 using namespace std::chrono_literals;
@@ -107,4 +109,21 @@ TEST_CASE("tune: bad lists, flags tune owns, a failing trial and an unconfirmed 
                       std::string::npos,
                   real.err);
     CHECK(real.err.find("confirm the 126 requests with --yes") != std::string::npos);
+}
+
+TEST_CASE("tune: SIGINT drains the trial in progress, prints the finished trials and exits 4, leaving no trial running") {
+    fixture_options o;
+    o.latency = 50ms;
+    running_server server(o);
+    // Two trials of about 6 s each (60 records, one request in flight, 2 × 50 ms per record).
+    child_process tune(tune_args(server.port(), {"--workers", "1", "--batch-size", "10,20", "--target", "60"}));
+    std::this_thread::sleep_for(9s);
+    tune.signal(SIGINT);
+    auto r = tune.wait(30s);
+    CHECK(r.exit_code == 4);
+    CHECK_MESSAGE(r.err.find("interrupted after 1 of 2 trials") != std::string::npos, r.err);
+    CHECK(r.out.find("recommended: --workers 1 --batch-size 10") != std::string::npos);
+    const auto before = server_log(server.port()).size();
+    std::this_thread::sleep_for(500ms);
+    CHECK(server_log(server.port()).size() == before); // the interrupted trial is gone
 }
