@@ -23,7 +23,7 @@ std::vector<std::string> tune_args(std::uint16_t port, std::vector<std::string> 
 
 } // namespace
 
-TEST_CASE("tune: with 20 ms latency and --rate 200, the limiter is the bottleneck; JSON and an SVG that renders") {
+TEST_CASE("tune: with 20 ms latency and --rate 200, the limiter is the bottleneck, with JSON and an SVG that renders") {
     fixture_options o;
     o.latency = 20ms;
     running_server server(o);

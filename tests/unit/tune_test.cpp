@@ -41,7 +41,7 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 } // namespace
 
-TEST_CASE("tune: a trial's summary is read field by field; a missing or mistyped field is named") {
+TEST_CASE("tune: a trial's summary is read field by field, a missing or mistyped field is named") {
     const std::string good = R"({"records":120,"requests":241,"retries":3,"requests_by_status":{"200":238,"429":3},"elapsed_seconds":2.0,)"
                              R"("records_per_second":60.0,"latency_ms":{"p50":20.5,"p95":24,"p99":30},)"
                              R"("time_seconds":{"limiter_wait":1.5,"network":4.8,"convert_write":0.02}})";
