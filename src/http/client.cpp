@@ -29,7 +29,9 @@
 #include <boost/url/url.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
+#include <limits>
 #include <optional>
 #include <random>
 #include <set>
@@ -102,11 +104,16 @@ std::string seconds_text(std::chrono::milliseconds d) {
 }
 
 // A response body that appends what arrives to a std::string reserved from Content-Length.
-// (Beast's string_body resizes, zero-filling every chunk before copying it in.)
+// (Beast's string_body resizes, zero-filling every chunk before copying it in.) Without a
+// length (chunked), the capacity goes through powers of two, capped at the body limit: an
+// endless body peaks at 1.5 times the limit (while the last half is copied), not 3 times.
 struct appending_string_body {
-    using value_type = std::string;
+    struct value_type {
+        std::string text;
+        std::size_t limit = std::numeric_limits<std::size_t>::max();
+    };
 
-    static std::uint64_t size(const value_type& body) { return body.size(); }
+    static std::uint64_t size(const value_type& body) { return body.text.size(); }
 
     class reader {
     public:
@@ -114,7 +121,7 @@ struct appending_string_body {
         reader(bhttp::header<isRequest, Fields>&, value_type& body) : body_(body) {}
 
         void init(const boost::optional<std::uint64_t>& length, boost::system::error_code& ec) {
-            if (length && *length <= body_.max_size()) body_.reserve(static_cast<std::size_t>(*length));
+            if (length && *length <= body_.limit) body_.text.reserve(static_cast<std::size_t>(*length));
             ec = {};
         }
 
@@ -122,7 +129,10 @@ struct appending_string_body {
         std::size_t put(const ConstBufferSequence& buffers, boost::system::error_code& ec) {
             std::size_t n = 0;
             for (auto b : beast::buffers_range_ref(buffers)) {
-                body_.append(static_cast<const char*>(b.data()), b.size());
+                auto& text = body_.text;
+                if (const auto needed = text.size() + b.size(); needed > text.capacity())
+                    text.reserve(std::max(needed, std::min(std::bit_ceil(needed), body_.limit)));
+                text.append(static_cast<const char*>(b.data()), b.size());
                 n += b.size();
             }
             ec = {};
@@ -445,11 +455,12 @@ struct client::impl {
             co_return out;
         }
         bhttp::response_parser<appending_string_body> parser(std::move(header_parser));
+        parser.get().body().limit = limit;
         if (!co_await read_body(stream, conn, parser, out, limit)) co_return out;
         auto& msg = parser.get();
         if (coding == content_coding::identity) {
-            out.res.body = std::move(msg.body()); // the parser already enforced the limit
-        } else if (auto ec = decode_body(coding, msg.body(), limit, out.res.body)) {
+            out.res.body = std::move(msg.body().text); // the parser already enforced the limit
+        } else if (auto ec = decode_body(coding, msg.body().text, limit, out.res.body)) {
             out.ec = ec;
             out.phase = "decoding the body";
             co_return out;
