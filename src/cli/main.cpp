@@ -107,7 +107,7 @@ struct tune_flags {
 };
 
 void add_tune(CLI::App& app, tune_flags& f) {
-    auto* t = app.add_subcommand("tune", "Measure workers and batch sizes with short trials; recommend the best, with a table and a chart");
+    auto* t = app.add_subcommand("tune", "Measure workers and batch sizes with short collect trials and recommend them (table, JSON, SVG chart); any other collect flag is passed to every trial");
     t->allow_extras(); // every other collect flag is passed to each trial
     auto& cfg = f.config;
     t->add_option("--source", cfg.source, "glytoucan or pypi")->required()->check(CLI::IsMember({"glytoucan", "pypi"}));
