@@ -132,6 +132,7 @@ TEST_CASE("hostile: a server that closes the connection after every response los
     o.keep_alive = false;
     running_server server(o);
     const auto r = harvest_with(server.port(), "", {"--timeout", "2"});
+    MESSAGE("keep-alive off: " << r.seconds << " s, peak RSS " << r.run.peak_rss_kb / 1024 << " MiB");
     CHECK_MESSAGE(r.run.exit_code == 0, r.run.err);
     CHECK(r.written.size() == real_projects.size());
     CHECK(r.failures.empty());
