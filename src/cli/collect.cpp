@@ -158,7 +158,7 @@ private:
                      " missing shard(s) to fetch again");
 
         known_ = state_->targets(config_.source);
-        selection_ = http::redact_text(selection_json());
+        selection_ = selection_json();
         if (!runs.empty() && runs.back().selection != selection_)
             log_info("the selection changed since the last run (was " + runs.back().selection + ", now " + selection_ +
                      "): targets new to it are fetched; records already written stay");
@@ -525,16 +525,12 @@ private:
         return out;
     }
 
-    // Base URLs may carry credentials: redacted, as everything harvest writes about a run.
     void write_selection(json_writer& w) const {
-        std::string selection;
-        json_writer s(selection);
-        s.begin_object();
-        if (config_.ids_file) s.key("ids_file").value(*config_.ids_file);
-        source_->write_selection(s);
-        if (config_.target) s.key("target").value(static_cast<std::uint64_t>(*config_.target));
-        s.end_object();
-        w.raw(http::redact_text(selection));
+        w.begin_object();
+        if (config_.ids_file) w.key("ids_file").value(*config_.ids_file);
+        source_->write_selection(w);
+        if (config_.target) w.key("target").value(static_cast<std::uint64_t>(*config_.target));
+        w.end_object();
     }
 
     // The dataset as the state knows it: every complete shard of every run (an incremental run

@@ -203,7 +203,7 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
     for (const auto& h : f.headers) {
         auto parsed = parse_header(h);
         if (!parsed) {
-            std::cerr << "harvest: --header '" << harvest::http::redact_command_line({"--header", h}).substr(9)
+            std::cerr << "harvest: --header '" << harvest::http::redact_header(h)
                       << "': expected 'Name: value' (a header name, a colon, a value on one line)\n";
             return harvest::cli::exit_usage;
         }

@@ -6,18 +6,21 @@
 #include <array>
 
 namespace harvest::http {
-namespace {
 
-bool is_credential_name(std::string_view name) {
+bool is_credential_header(std::string_view name) {
     const auto n = ascii_lower(name);
     if (n == "authorization" || n == "proxy-authorization" || n == "cookie") return true;
     constexpr std::array<std::string_view, 6> marks{"token", "key", "secret", "auth", "password", "signature"};
     return std::ranges::any_of(marks, [&](std::string_view m) { return n.find(m) != std::string::npos; });
 }
 
-} // namespace
-
-bool is_credential_header(std::string_view name) { return is_credential_name(name); }
+std::string redact_header(std::string_view header) {
+    // "Name: value", or a malformed "Name value" that still holds a secret
+    const auto name_end = header.find_first_of(": \t");
+    const auto name = header.substr(0, name_end);
+    if (name_end == std::string_view::npos || !is_credential_header(name)) return std::string(header);
+    return std::string(name) + (header[name_end] == ':' ? ": ***" : " ***");
+}
 
 std::string redact_url(std::string_view url) {
     std::string out(url);
@@ -36,7 +39,7 @@ std::string redact_url(std::string_view url) {
         auto end = out.find_first_of("&#", pos);
         if (end == std::string::npos) end = out.size();
         const auto eq = out.find('=', pos);
-        if (eq != std::string::npos && eq < end && is_credential_name(std::string_view(out).substr(pos, eq - pos))) {
+        if (eq != std::string::npos && eq < end && is_credential_header(std::string_view(out).substr(pos, eq - pos))) {
             out.replace(eq + 1, end - eq - 1, "***");
             end = eq + 4;
         }
@@ -63,29 +66,16 @@ std::string redact_text(std::string_view text) {
 
 std::string redact_command_line(const std::vector<std::string>& argv) {
     std::string out;
-    bool header_value = false;
+    bool header_value = false; // the argument after "--header"
     for (const auto& arg : argv) {
         if (!out.empty()) out += ' ';
-        std::string_view value = arg, prefix;
-        if (arg.starts_with("--header=")) {
-            prefix = std::string_view(arg).substr(0, 9);
-            value = std::string_view(arg).substr(9);
-            header_value = true;
-        }
-        if (header_value) {
-            // "Name: value", or a malformed "Name value" that still holds a secret
-            const auto name_end = value.find_first_of(": \t");
-            const auto name = value.substr(0, name_end);
-            out += std::string(prefix);
-            if (name_end != std::string_view::npos && is_credential_name(name))
-                out += std::string(name) + (value[name_end] == ':' ? ": ***" : " ***");
-            else
-                out += std::string(value);
-            header_value = false;
-            continue;
-        }
+        if (header_value)
+            out += redact_header(arg);
+        else if (arg.starts_with("--header="))
+            out += "--header=" + redact_header(std::string_view(arg).substr(9));
+        else
+            out += redact_text(arg);
         header_value = arg == "--header";
-        out += redact_text(arg);
     }
     return out;
 }

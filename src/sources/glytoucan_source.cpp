@@ -1,5 +1,7 @@
 #include <harvest/sources/glytoucan_source.hpp>
 
+#include <harvest/http/redact.hpp>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -95,7 +97,7 @@ target glytoucan_source::parse_id(std::string_view line) const {
 }
 
 void glytoucan_source::write_selection(exporting::json_writer& w) const {
-    w.key("enumeration").value("sparql").key("sparql_url").value(options_.sparql_url)
+    w.key("enumeration").value("sparql").key("sparql_url").value(http::redact_url(options_.sparql_url))
         .key("page_size").value(static_cast<std::uint64_t>(options_.page_size)).key("enrich").value(options_.enrich);
 }
 

@@ -1,5 +1,6 @@
 #include <harvest/sources/pypi_source.hpp>
 
+#include <harvest/http/redact.hpp>
 #include <harvest/sources/pypi_name.hpp>
 #include <harvest/sources/pypi_parsers.hpp>
 
@@ -62,7 +63,7 @@ target pypi_source::parse_id(std::string_view line) const {
 }
 
 void pypi_source::write_selection(exporting::json_writer& w) const {
-    w.key("base_url").value(options_.base_url).key("follow_deps").value(options_.follow_deps)
+    w.key("base_url").value(http::redact_url(options_.base_url)).key("follow_deps").value(options_.follow_deps)
         .key("with_description").value(options_.with_description);
 }
 

@@ -12,9 +12,13 @@ namespace harvest::http {
 std::string redact_url(std::string_view url);
 // Every http:// or https:// URL inside `text`, redacted.
 std::string redact_text(std::string_view text);
-// A header ("Authorization: Bearer x") is a credential when its name is Authorization,
-// Proxy-Authorization, Cookie or contains "token", "key", "secret" or "auth" (any case).
+// A header ("Authorization: Bearer x") or a query parameter is a credential when its name is
+// Authorization, Proxy-Authorization, Cookie or contains "token", "key", "secret", "auth",
+// "password" or "signature" (any case).
 bool is_credential_header(std::string_view name);
+// A --header argument as it may be shown: "Authorization: ***" for a credential (also when it
+// is malformed, "Authorization ***"), else unchanged.
+std::string redact_header(std::string_view header);
 // argv as one line, with --header credentials and URLs redacted.
 std::string redact_command_line(const std::vector<std::string>& argv);
 

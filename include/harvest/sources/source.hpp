@@ -74,7 +74,7 @@ public:
     virtual boost::asio::awaitable<std::string> list(std::vector<target>& out, bool& done) = 0;
     // The target's record; with t.etag set, not_modified when the service says it is unchanged.
     virtual boost::asio::awaitable<outcome> fetch(const target& t) = 0;
-    // What chose the targets, for the manifest.
+    // What chose the targets, for the manifest and the state (URL credentials redacted).
     virtual void write_selection(exporting::json_writer& w) const = 0;
 };
 
