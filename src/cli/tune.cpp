@@ -43,7 +43,7 @@ bool is_loopback(const std::string& url) {
     auto parsed = boost::urls::parse_uri(url);
     if (!parsed) return false;
     const auto host = std::string(parsed->host_address());
-    return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
+    return host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
 std::string read_all(const fs::path& p) {
@@ -53,11 +53,10 @@ std::string read_all(const fs::path& p) {
     return s.str();
 }
 
-std::string last_line(const std::string& text) {
-    auto end = text.find_last_not_of("\n");
-    if (end == std::string::npos) return "(no message)";
-    const auto start = text.rfind('\n', end);
-    return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+std::string last_line(std::string_view text) {
+    while (text.ends_with('\n')) text.remove_suffix(1);
+    if (text.empty()) return "(no message)";
+    return std::string(text.substr(text.rfind('\n') + 1)); // npos + 1 == 0: a single line
 }
 
 std::string format(const char* fmt, auto... args) {
