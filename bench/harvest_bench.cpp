@@ -71,7 +71,11 @@ int main(int argc, char** argv) {
     exporting::json_writer w(out);
     w.begin_object().key("tool").value("harvest").key("requests").value(static_cast<std::uint64_t>(state.count))
         .key("ok").value(static_cast<std::uint64_t>(state.ok)).key("elapsed").value(elapsed)
-        .key("retries").value(client.stats().retries).key("status").begin_object();
+        .key("retries").value(client.stats().retries)
+        .key("connections").value(client.stats().connections_opened).key("latency_us").begin_object();
+    for (const double p : {0.5, 0.9, 0.99, 1.0})
+        w.key("p" + std::to_string(static_cast<int>(p * 100))).value(static_cast<std::uint64_t>(client.stats().latency.percentile(p).count()));
+    w.end_object().key("status").begin_object();
     for (const auto& [status, n] : client.stats().by_status) w.key(std::to_string(status)).value(n);
     w.end_object().end_object();
     std::cout << out << std::endl;

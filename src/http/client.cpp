@@ -12,6 +12,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -454,20 +455,45 @@ struct client::impl {
             stats.bytes += decoder.produced();
             co_return out;
         }
-        bhttp::response_parser<appending_string_body> parser(std::move(header_parser));
-        parser.get().body().limit = limit;
-        if (!co_await read_body(stream, conn, parser, out, limit)) co_return out;
-        auto& msg = parser.get();
+        std::string raw; // as sent; the parsers already enforced the limit on its length
+        if (const auto length = header_parser.content_length(); length && !header_parser.is_done()) {
+            if (!co_await read_sized_body(stream, conn, static_cast<std::size_t>(*length), raw, out)) co_return out;
+            out.keep_alive = header_parser.keep_alive();
+        } else {
+            bhttp::response_parser<appending_string_body> parser(std::move(header_parser));
+            parser.get().body().limit = limit;
+            if (!co_await read_body(stream, conn, parser, out, limit)) co_return out;
+            raw = std::move(parser.get().body().text);
+            out.keep_alive = parser.get().keep_alive();
+        }
         if (coding == content_coding::identity) {
-            out.res.body = std::move(msg.body().text); // the parser already enforced the limit
-        } else if (auto ec = decode_body(coding, msg.body().text, limit, out.res.body)) {
+            out.res.body = std::move(raw);
+        } else if (auto ec = decode_body(coding, raw, limit, out.res.body)) {
             out.ec = ec;
             out.phase = "decoding the body";
             co_return out;
         }
-        out.keep_alive = msg.keep_alive();
         stats.bytes += out.res.body.size();
         co_return out;
+    }
+
+    // A body of known length goes from the socket straight into its string: through a body
+    // parser every byte would be copied once more, from the read buffer (a tenth of the CPU
+    // on large bodies). What the header read already buffered comes first.
+    template <class Stream>
+    asio::awaitable<bool> read_sized_body(Stream& stream, connection& conn, std::size_t length, std::string& body, exchange_result& out) {
+        body.resize(length);
+        const std::size_t buffered = asio::buffer_copy(asio::buffer(body), conn.buffer.data());
+        conn.buffer.consume(buffered);
+        if (buffered == length) co_return true;
+        conn.lowest().expires_after(options.timeouts.body);
+        auto [ec, n] = co_await asio::async_read(stream, asio::buffer(body.data() + buffered, length - buffered), use_tuple);
+        conn.lowest().expires_never();
+        if (!ec) co_return true;
+        // The connection ended before Content-Length bytes: the parser's name for it.
+        out.ec = ec == asio::error::eof ? boost::system::error_code(bhttp::error::partial_message) : ec;
+        out.phase = "reading the body";
+        co_return false;
     }
 
     // One attempt: a pooled connection (or a new one), one exchange. A reused connection that
