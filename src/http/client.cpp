@@ -191,7 +191,10 @@ struct sink_body {
     };
 };
 
-constexpr std::size_t read_buffer_size = 64 * 1024; // Beast reads at most what the buffer holds
+// Beast reads at most what the buffer holds. A header read takes up to this much of the body
+// with it (to be copied out once more); chunked bodies arrive in pieces of this size. 16 KiB
+// measured cheapest on the PyPI bodies (64 KiB: 20 % more CPU, 4 KiB: 10 % more).
+constexpr std::size_t read_buffer_size = 16 * 1024;
 
 // One kept-alive connection, plain or TLS.
 struct connection {
