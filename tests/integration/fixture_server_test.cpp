@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -265,4 +266,18 @@ TEST_CASE("four clients at once, 25 keep-alive requests each, are all served") {
         });
     for (auto& c : clients) c.join();
     CHECK(ok == 100);
+}
+
+TEST_CASE("--reuse-port: a second server shares the port, and serves it alone once the first stops") {
+    fixture_options shared;
+    shared.reuse_port = true;
+    std::optional<running_server> first(std::in_place, shared);
+    shared.port = first->port();
+    fixture_options exclusive;
+    exclusive.port = first->port();
+    CHECK_THROWS_WITH(running_server{exclusive}, doctest::Contains("cannot listen"));
+    running_server second(shared);
+    CHECK(second.port() == first->port());
+    first.reset();
+    for (int i = 0; i < 4; ++i) CHECK(get(second.port(), "/pypi/six/json").status == 200);
 }

@@ -139,6 +139,7 @@ fixture_server::fixture_server(asio::io_context& ioc, fixture_catalog& catalog, 
     const tcp::endpoint endpoint(address, options_.port);
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
+    if (options_.reuse_port) acceptor_.set_option(asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true));
     acceptor_.bind(endpoint, ec);
     if (ec)
         throw std::runtime_error("fixture-server: cannot listen on " + options_.address + ":" +
@@ -225,6 +226,7 @@ template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& st
     }
     fixture_response res;
     std::optional<fault_kind> fault;
+    std::chrono::milliseconds delay{0}; // --latency-ms (+ jitter) for data responses
     if (route == route_kind::control && target == "/_fixture/headers") { // what the client sent, one "name: value" a line
         std::string echoed;
         for (const auto& field : req) echoed.append(field.name_string()).append(": ").append(field.value()).append("\n");
@@ -234,13 +236,9 @@ template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& st
     } else if (auto wait = rate_limited(route)) {
         res = {429, "application/json", {{"Retry-After", std::to_string(wait->count())}}, text(R"({"message": "Too Many Requests"})")};
     } else {
-        if (options_.latency.count() > 0 || options_.jitter.count() > 0) {
-            auto delay = options_.latency;
-            if (options_.jitter.count() > 0)
-                delay += std::chrono::milliseconds(std::uniform_int_distribution<std::int64_t>(0, options_.jitter.count())(rng_));
-            asio::steady_timer timer(ioc_, delay);
-            co_await timer.async_wait(use_tuple);
-        }
+        delay = options_.latency;
+        if (options_.jitter.count() > 0)
+            delay += std::chrono::milliseconds(std::uniform_int_distribution<std::int64_t>(0, options_.jitter.count())(rng_));
         fault = pick_fault();
         if (fault == fault_kind::http_500)
             res = {500, "application/json", {}, text(R"j({"message": "Internal Server Error (injected)"})j")};
@@ -254,23 +252,6 @@ template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& st
             res = stale_or_routed(freq);
     }
     if (route != route_kind::control) record(method, target, route, fault, res.status, arrived);
-
-    if (fault == fault_kind::reset_before) {
-        reset(stream);
-        co_return false;
-    }
-    if (fault == fault_kind::stall) {
-        // Answer nothing; wait until the client gives up (closes) or the stall time passes.
-        auto& lowest = beast::get_lowest_layer(stream);
-        lowest.expires_after(options_.stall);
-        char sink[256];
-        for (;;) {
-            auto [ec, n] = co_await lowest.async_read_some(asio::buffer(sink), use_tuple);
-            if (ec) break;
-        }
-        reset(stream);
-        co_return false;
-    }
 
     auto payload = res.body;
     bool gzip = false;
@@ -300,6 +281,29 @@ template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& st
     const std::size_t size = payload ? payload->size() : 0;
     if (res.status != 304 && res.status != 204) msg.content_length(size);
     if (payload && req.method() != http::verb::head) msg.body() = {payload->data(), payload->size()};
+
+    // The response is ready before the delay starts, so that the delay is all the client sees: a
+    // burst of responses falling due together costs the server little more than the writes.
+    if (delay.count() > 0) {
+        asio::steady_timer timer(ioc_, delay);
+        co_await timer.async_wait(use_tuple);
+    }
+    if (fault == fault_kind::reset_before) {
+        reset(stream);
+        co_return false;
+    }
+    if (fault == fault_kind::stall) {
+        // Answer nothing; wait until the client gives up (closes) or the stall time passes.
+        auto& lowest = beast::get_lowest_layer(stream);
+        lowest.expires_after(options_.stall);
+        char sink[256];
+        for (;;) {
+            auto [ec, n] = co_await lowest.async_read_some(asio::buffer(sink), use_tuple);
+            if (ec) break;
+        }
+        reset(stream);
+        co_return false;
+    }
 
     beast::get_lowest_layer(stream).expires_after(io_timeout);
     if (fault == fault_kind::reset_mid || fault == fault_kind::truncate) {

@@ -80,6 +80,7 @@ struct fixture_options {
     std::uint64_t seed = 1;
     bool gzip = true;
     bool keep_alive = true;
+    bool reuse_port = false; // several servers may share the port (the kernel spreads connections)
     std::optional<std::filesystem::path> tls_cert; // PEM chain and key: serve HTTPS only
     std::optional<std::filesystem::path> tls_key;
     std::optional<std::filesystem::path> log_file; // one JSON line per request
