@@ -17,6 +17,7 @@ Usage: bench/e2e.py [--build DIR] [--quick]
 import argparse, json, os, subprocess, sys, tempfile, urllib.request
 
 from engine import HERE, ROOT, Server, measure
+from wrk import run_wrk
 
 W = 100
 REQUESTS_PER_RECORD = 2  # GlyCosmos sequences + GlyGen detail
@@ -46,16 +47,7 @@ def unique_ids(path):
 
 def wrk_rate(base, paths, seconds):
     """wrk's raw request rate over the job's own requests (every accession's two URLs, in turn)."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write("paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
-                     "i = 0\n"
-                     "request = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n")
-    try:
-        out = subprocess.run(["wrk", "-t", "2", "-c", str(W), "-d", f"{seconds}s", "-s", script.name, base], stdout=subprocess.PIPE, text=True,
-                             check=True).stdout
-    finally:
-        os.unlink(script.name)
-    return float(next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec:")))
+    return run_wrk(base, paths, seconds, threads=2, connections=W)["rate"]
 
 
 def job_paths(server):

@@ -9,7 +9,9 @@ side by side in one run, all against harvest-fixture-server on 127.0.0.1. Prints
 
 Usage: bench/engine.py [--build DIR] [--quick]   (--quick: smaller counts, for a smoke run)
 """
-import argparse, json, os, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, subprocess, sys, tempfile, urllib.request
+
+from wrk import run_wrk
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -112,11 +114,21 @@ def main():
     for name, cmd in tools(a.build, urls, n, W).items():
         r = measure(cmd)
         cpu[name] = r["cpu"] * 10000 / n
-        print(f"  {name:18s} {cpu[name]:7.2f} CPU s per 10,000 requests   ({r['ok'] / r['elapsed']:.0f} req/s, ok {r['ok']}/{n})", flush=True)
+        kernel = r["sys"] * 10000 / n
+        print(f"  {name:18s} {cpu[name]:7.2f} CPU s per 10,000 requests, {kernel:5.2f} of them in the kernel   "
+              f"({r['ok'] / r['elapsed']:.0f} req/s, ok {r['ok']}/{n})", flush=True)
+    # The floor: wrk (C, one thread) parses each response and throws it away. Its kernel time is
+    # what receiving these bytes over TCP costs any client on this machine.
+    w = run_wrk(server.base, [f"/pypi/{p}/json" for p in PYPI_PROJECTS], 3 if a.quick else 5, threads=1, connections=W)
+    floor = {"cpu": (w["user"] + w["sys"]) * 10000 / w["requests"], "sys": w["sys"] * 10000 / w["requests"]}
+    print(f"  {'wrk (floor)':18s} {floor['cpu']:7.2f} CPU s per 10,000 requests, {floor['sys']:5.2f} of them in the kernel   "
+          f"({w['rate']:.0f} req/s; reads and discards)", flush=True)
     for name in cpu:
         if name != "harvest":
             print(f"  harvest / {name:18s} CPU ratio {cpu['harvest'] / cpu[name]:.3f}")
+    print(f"  harvest / wrk floor          CPU ratio {cpu['harvest'] / floor['cpu']:.3f}")
     report["cpu"] = cpu
+    report["cpu_floor_wrk"] = floor
     server.close()
 
     # 3. rate-bound

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Runs a command and prints its JSON result line merged with the child's CPU seconds
-(user + system) and peak RSS, measured by the kernel (getrusage of the child). The child's
+(user + system, and system alone) and peak RSS, measured by the kernel (getrusage of the child). The child's
 standard error is shown only when it fails."""
 import json, resource, subprocess, sys, time
 
@@ -12,5 +12,6 @@ wall = time.monotonic() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
 result = json.loads(lines[-1]) if lines else {}
-result.update({"exit": proc.returncode, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "max_rss_mb": usage.ru_maxrss / 1024})
+result.update({"exit": proc.returncode, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "sys": usage.ru_stime,
+               "max_rss_mb": usage.ru_maxrss / 1024})
 print(json.dumps(result))
