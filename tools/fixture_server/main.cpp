@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     app.add_option("--fault-retry-after", fault_retry_after, "Retry-After seconds of the injected 429 and 503")->capture_default_str()->check(CLI::Range(0, 86'400));
     app.add_flag("--no-gzip", no_gzip, "Never compress, even when the client accepts gzip");
     app.add_flag("--no-keep-alive", no_keep_alive, "Close the connection after every response");
-    app.add_flag("--reuse-port", options.reuse_port, "Let other servers listen on the same --port (SO_REUSEPORT): several processes share the load");
+    app.add_flag("--reuse-port", options.reuse_port, "Let other servers started with it listen on the same --port (SO_REUSEPORT); each keeps its own log");
     app.add_option("--tls-cert", tls_cert, "PEM certificate chain: serve HTTPS")->check(CLI::ExistingFile);
     app.add_option("--tls-key", tls_key, "PEM private key for --tls-cert")->check(CLI::ExistingFile);
     app.add_option("--log", log_file, "Append one JSON line per request to this file");
