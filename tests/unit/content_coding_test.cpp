@@ -84,3 +84,35 @@ TEST_CASE("Content-Encoding values are parsed case-insensitively") {
     CHECK_FALSE(parse_content_coding("br", c));
     CHECK_FALSE(parse_content_coding("gzip, br", c));
 }
+
+TEST_CASE("the decoded size may equal the limit, not pass it, whatever the first buffer guess") {
+    const std::string body = fixture_text("pypi/celery.json");
+    // gzip: the first guess is the size trailer; zlib has none, so four times the input, then doubling.
+    const std::pair<content_coding, std::string> cases[] = {{content_coding::gzip, gzip_compress(body)},
+                                                            {content_coding::deflate, zlib_compress(body, MAX_WBITS)}};
+    for (const auto& [coding, compressed] : cases) {
+        std::string out;
+        CHECK_FALSE(decode_body(coding, compressed, body.size(), out));
+        CHECK(out == body);
+        CHECK(decode_body(coding, compressed, body.size() - 1, out) == errc::body_too_large);
+        CHECK(out.empty());
+    }
+}
+
+TEST_CASE("a body far beyond four times its compressed size decodes whole (the buffer grows)") {
+    const std::string zeros(3 << 20, '\0'); // about 1000:1, with no size trailer in a zlib stream
+    std::string out;
+    CHECK_FALSE(decode_body(content_coding::deflate, zlib_compress(zeros, MAX_WBITS), 64 << 20, out));
+    CHECK(out == zeros);
+}
+
+TEST_CASE("a gzip body under Content-Encoding: deflate is still decoded, a lying size trailer is corrupt") {
+    const auto body = fixture_text("pypi/six.json");
+    auto compressed = gzip_compress(body);
+    std::string out;
+    CHECK_FALSE(decode_body(content_coding::deflate, compressed, 1 << 20, out));
+    CHECK(out == body);
+    compressed.back() = '\x7f'; // the size trailer's top byte: it now claims about 2 GiB
+    CHECK(decode_body(content_coding::gzip, compressed, 64 << 20, out) == errc::bad_content_coding);
+    CHECK(out.empty());
+}
