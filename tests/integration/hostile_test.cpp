@@ -35,13 +35,14 @@ struct hostile_outcome {
     std::string failures;
 };
 
-hostile_outcome harvest_with(std::uint16_t port, const std::string& hostile, std::vector<std::string> flags, const std::string& scheme = "http") {
+hostile_outcome harvest_with(std::uint16_t port, const std::vector<std::string>& hostiles, std::vector<std::string> flags,
+                             const std::string& scheme = "http") {
     temp_dir dir;
     const auto ids = dir.path / "ids.txt";
     {
         std::ofstream f(ids);
         f << real_projects[0] << '\n' << real_projects[1] << '\n' << real_projects[2] << '\n';
-        if (!hostile.empty()) f << hostile << '\n';
+        for (const auto& hostile : hostiles) f << hostile << '\n';
         for (std::size_t i = 3; i < real_projects.size(); ++i) f << real_projects[i] << '\n';
     }
     const auto out = dir.path / "p.jsonl";
@@ -62,7 +63,7 @@ void check_hostile(const std::string& kind, const std::string& reason, std::vect
     running_server server;
     const std::string id = "hostile-" + kind;
     flags.insert(flags.end(), {"--timeout", "2", "--retries", "1"});
-    const auto o = harvest_with(server.port(), id, flags);
+    const auto o = harvest_with(server.port(), {id}, flags);
     MESSAGE(kind << ": " << o.seconds << " s, peak RSS " << o.run.peak_rss_kb / 1024 << " MiB; " << o.failures);
     CHECK_MESSAGE(o.run.exit_code == 3, o.run.err);
     CHECK(o.seconds < max_seconds);
@@ -77,6 +78,19 @@ void check_hostile(const std::string& kind, const std::string& reason, std::vect
 
 TEST_CASE("hostile: a gzip bomb (4 MiB decoding to 4 GiB) fails fast at the body limit") {
     check_hostile("gzip-bomb", "body exceeds the configured size limit while decoding the body");
+}
+
+TEST_CASE("hostile: 40 responses at once promising 60 MiB each and sending 1 KiB cost memory for what arrived") {
+    running_server server;
+    std::vector<std::string> liars;
+    for (int i = 0; i < 40; ++i) liars.push_back("hostile-lying-length-" + std::to_string(i));
+    const auto o = harvest_with(server.port(), liars, {"--retries", "0"});
+    MESSAGE("lying-length x40: " << o.seconds << " s, peak RSS " << o.run.peak_rss_kb / 1024 << " MiB");
+    CHECK_MESSAGE(o.run.exit_code == 3, o.run.err);
+    CHECK(o.run.peak_rss_kb < rss_limit_kb); // 40 x 60 MiB would be 2.4 GiB
+    CHECK(o.written.size() == real_projects.size());
+    CHECK(std::count(o.failures.begin(), o.failures.end(), '\n') == 40);
+    CHECK(o.failures.find("partial message while reading the body") != std::string::npos);
 }
 
 TEST_CASE("hostile: a body larger than the limit fails as soon as its length is known") {
@@ -131,7 +145,7 @@ TEST_CASE("hostile: a server that closes the connection after every response los
     fixture_options o;
     o.keep_alive = false;
     running_server server(o);
-    const auto r = harvest_with(server.port(), "", {"--timeout", "2"});
+    const auto r = harvest_with(server.port(), {}, {"--timeout", "2"});
     MESSAGE("keep-alive off: " << r.seconds << " s, peak RSS " << r.run.peak_rss_kb / 1024 << " MiB");
     CHECK_MESSAGE(r.run.exit_code == 0, r.run.err);
     CHECK(r.written.size() == real_projects.size());
@@ -161,7 +175,7 @@ TEST_CASE("hostile: TLS with an expired, an untrusted self-signed or a wrong-hos
         running_server server(o);
         std::vector<std::string> flags{"--timeout", "2", "--retries", "0"};
         if (c.trusted) flags.insert(flags.end(), {"--ca-file", cert.cert().string()});
-        const auto r = harvest_with(server.port(), "", flags, "https");
+        const auto r = harvest_with(server.port(), {}, flags, "https");
         MESSAGE(c.name << ": " << r.seconds << " s, peak RSS " << r.run.peak_rss_kb / 1024 << " MiB");
         CHECK(r.run.exit_code == 3);
         CHECK(r.written.empty());

@@ -103,6 +103,7 @@ std::string_view to_string(hostile_kind k) noexcept {
     case hostile_kind::redirect_loop: return "redirect-loop";
     case hostile_kind::redirect_scheme: return "redirect-scheme";
     case hostile_kind::rate_storm: return "rate-storm";
+    case hostile_kind::lying_length: return "lying-length";
     }
     return "?";
 }
@@ -112,7 +113,7 @@ const std::vector<hostile_kind>& all_hostile_kinds() {
         hostile_kind::gzip_bomb,      hostile_kind::huge_body,     hostile_kind::endless_chunked, hostile_kind::many_headers,
         hostile_kind::long_header_line, hostile_kind::bad_chunk_size, hostile_kind::not_http,     hostile_kind::slowloris,
         hostile_kind::never_answers,  hostile_kind::reset_mid,     hostile_kind::redirect_loop,   hostile_kind::redirect_scheme,
-        hostile_kind::rate_storm};
+        hostile_kind::rate_storm,     hostile_kind::lying_length};
     return all;
 }
 
@@ -121,7 +122,7 @@ std::optional<hostile_kind> hostile_project(std::string_view target) noexcept {
     if (!target.starts_with(prefix) || !target.ends_with(suffix)) return std::nullopt;
     const auto name = target.substr(prefix.size(), target.size() - prefix.size() - suffix.size());
     for (auto k : all_hostile_kinds())
-        if (to_string(k) == name) return k;
+        if (name == to_string(k) || (name.starts_with(to_string(k)) && name[to_string(k).size()] == '-')) return k;
     return std::nullopt;
 }
 
@@ -406,6 +407,12 @@ template <class Stream> asio::awaitable<void> fixture_server::misbehave(Stream& 
         co_await trickle(stream);
     } else if (kind == hostile_kind::never_answers) {
         co_await ignore_until_closed(stream, options_.stall);
+    } else if (kind == hostile_kind::lying_length) {
+        // Long enough for many such requests to be in flight at once, each promised 60 MiB.
+        if (co_await write_all(stream, json_head + "Content-Length: 62914560\r\n\r\n" + std::string(1024, ' '))) {
+            asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::seconds(1));
+            co_await pause.async_wait(use_tuple);
+        }
     } else {
         const auto response = hostile_response(kind, target);
         co_await write_all(stream, response);

@@ -41,7 +41,8 @@ enum class fault_kind {
     stall,        // never answers (until the stall time passes)
 };
 
-// Projects that misbehave on every request, for hardening tests: GET /pypi/hostile-<kind>/json.
+// Projects that misbehave on every request, for hardening tests: GET /pypi/hostile-<kind>/json,
+// or hostile-<kind>-<anything> for many distinct projects of one kind.
 enum class hostile_kind {
     gzip_bomb,        // 4 MiB of gzip that decodes to 4 GiB
     huge_body,        // Content-Length: 1 GiB, sent as fast as the client reads
@@ -56,6 +57,7 @@ enum class hostile_kind {
     redirect_loop,    // 302 to itself
     redirect_scheme,  // 302 to an ftp:// URL
     rate_storm,       // 429 with Retry-After: 600
+    lying_length,     // Content-Length: 60 MiB (under the default limit), 1 KiB of body, a close 1 s later
 };
 std::string_view to_string(hostile_kind k) noexcept;
 const std::vector<hostile_kind>& all_hostile_kinds();
