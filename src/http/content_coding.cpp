@@ -54,13 +54,14 @@ libdeflate_result decompress(wrapper w, std::string_view in, std::string& out, s
 }
 
 // libdeflate wants the output buffer up front. The first guess is gzip's trailer (the size mod
-// 2^32) or four times the input, never more than deflate's 1032:1 ratio lets the input make
+// 2^32, at least the input's size) or four times the input, never more than deflate's 1032:1 ratio lets the input make
 // (so a lying trailer buys nothing) nor than the limit; the buffer doubles until it fits.
 std::size_t first_guess(wrapper w, std::string_view in, std::size_t limit) {
     std::size_t guess = 4 * in.size();
     if (w == wrapper::gzip && in.size() >= 18) {
         const auto* t = reinterpret_cast<const unsigned char*>(in.data() + in.size() - 4);
-        guess = std::size_t{t[0]} | std::size_t{t[1]} << 8 | std::size_t{t[2]} << 16 | std::size_t{t[3]} << 24;
+        const std::size_t trailer = std::size_t{t[0]} | std::size_t{t[1]} << 8 | std::size_t{t[2]} << 16 | std::size_t{t[3]} << 24;
+        guess = std::max(trailer, in.size()); // below the input only when it wrapped past 4 GiB (or lies)
     }
     return std::max<std::size_t>(1, std::min({guess, 1032 * in.size() + 1024, limit}));
 }
