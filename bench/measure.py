@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Runs a command and prints its JSON result line merged with the child's CPU seconds
-(user + system, and system alone) and peak RSS, measured by the kernel (getrusage of the child). The child's
-standard error is shown only when it fails."""
+"""Runs a command and prints its JSON result line merged with the child's CPU seconds (user +
+system, and system alone) and peak RSS, measured by the kernel (getrusage of the child). The
+child's standard error is shown only when it fails."""
 import json, resource, subprocess, sys, time
 
 start = time.monotonic()

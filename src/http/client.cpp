@@ -104,10 +104,11 @@ std::string seconds_text(std::chrono::milliseconds d) {
     return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
 }
 
-// A response body that appends what arrives to a std::string reserved from Content-Length.
-// (Beast's string_body resizes, zero-filling every chunk before copying it in.) Without a
-// length (chunked), the capacity goes through powers of two, capped at the body limit: an
-// endless body peaks at 1.5 times the limit (while the last half is copied), not 3 times.
+// A response body of unknown length (chunked, or until the connection closes; a Content-Length
+// body bypasses the parser, see read_sized_body), appended to a std::string. (Beast's
+// string_body resizes, zero-filling every chunk before copying it in.) The capacity goes through
+// powers of two, capped at the body limit: an endless body peaks at 1.5 times the limit (while
+// the last half is copied), not 3 times.
 struct appending_string_body {
     struct value_type {
         std::string text;
@@ -121,10 +122,7 @@ struct appending_string_body {
         template <bool isRequest, class Fields>
         reader(bhttp::header<isRequest, Fields>&, value_type& body) : body_(body) {}
 
-        void init(const boost::optional<std::uint64_t>& length, boost::system::error_code& ec) {
-            if (length && *length <= body_.limit) body_.text.reserve(static_cast<std::size_t>(*length));
-            ec = {};
-        }
+        void init(const boost::optional<std::uint64_t>&, boost::system::error_code& ec) { ec = {}; }
 
         template <class ConstBufferSequence>
         std::size_t put(const ConstBufferSequence& buffers, boost::system::error_code& ec) {

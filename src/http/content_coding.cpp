@@ -54,8 +54,9 @@ libdeflate_result decompress(wrapper w, std::string_view in, std::string& out, s
 }
 
 // libdeflate wants the output buffer up front. The first guess is gzip's trailer (the size mod
-// 2^32, at least the input's size) or four times the input, never more than deflate's 1032:1 ratio lets the input make
-// (so a lying trailer buys nothing) nor than the limit; the buffer doubles until it fits.
+// 2^32, at least the input's size) or four times the input, never more than deflate's 1032:1
+// ratio lets the input make (so a lying trailer buys nothing) nor than the limit; the buffer
+// doubles until it fits.
 std::size_t first_guess(wrapper w, std::string_view in, std::size_t limit) {
     std::size_t guess = 4 * in.size();
     if (w == wrapper::gzip && in.size() >= 18) {

@@ -64,6 +64,17 @@ template <class Stream> void orderly_close(Stream& stream) {
     socket.close(ec);
 }
 
+// Reads and discards until the client closes or `limit` passes.
+template <class Stream> asio::awaitable<void> ignore_until_closed(Stream& stream, std::chrono::milliseconds limit) {
+    auto& socket = beast::get_lowest_layer(stream);
+    socket.expires_after(limit);
+    char sink[256];
+    for (;;) {
+        auto [ec, n] = co_await socket.async_read_some(asio::buffer(sink), use_tuple);
+        if (ec) break;
+    }
+}
+
 } // namespace
 
 std::string_view to_string(fault_kind k) noexcept {
@@ -121,8 +132,10 @@ std::optional<hostile_kind> hostile_project(std::string_view target) noexcept {
     constexpr std::string_view prefix = "/pypi/hostile-", suffix = "/json";
     if (!target.starts_with(prefix) || !target.ends_with(suffix)) return std::nullopt;
     const auto name = target.substr(prefix.size(), target.size() - prefix.size() - suffix.size());
-    for (auto k : all_hostile_kinds())
-        if (name == to_string(k) || (name.starts_with(to_string(k)) && name[to_string(k).size()] == '-')) return k;
+    for (auto k : all_hostile_kinds()) {
+        const auto kind = to_string(k);
+        if (name == kind || (name.starts_with(kind) && name[kind.size()] == '-')) return k;
+    }
     return std::nullopt;
 }
 
@@ -295,13 +308,7 @@ template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& st
     }
     if (fault == fault_kind::stall) {
         // Answer nothing; wait until the client gives up (closes) or the stall time passes.
-        auto& lowest = beast::get_lowest_layer(stream);
-        lowest.expires_after(options_.stall);
-        char sink[256];
-        for (;;) {
-            auto [ec, n] = co_await lowest.async_read_some(asio::buffer(sink), use_tuple);
-            if (ec) break;
-        }
+        co_await ignore_until_closed(stream, options_.stall);
         reset(stream);
         co_return false;
     }
@@ -350,17 +357,6 @@ template <class Stream> asio::awaitable<void> trickle(Stream& stream) {
         if (!co_await write_all(stream, one)) break;
         tick.expires_after(std::chrono::seconds(1));
         co_await tick.async_wait(use_tuple);
-    }
-}
-
-// Reads and discards until the client closes or `limit` passes.
-template <class Stream> asio::awaitable<void> ignore_until_closed(Stream& stream, std::chrono::milliseconds limit) {
-    auto& socket = beast::get_lowest_layer(stream);
-    socket.expires_after(limit);
-    char sink[256];
-    for (;;) {
-        auto [ec, n] = co_await socket.async_read_some(asio::buffer(sink), use_tuple);
-        if (ec) break;
     }
 }
 
