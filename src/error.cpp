@@ -21,6 +21,10 @@ public:
         case errc::retries_exhausted: return "retries exhausted";
         case errc::cancelled: return "cancelled";
         case errc::proxy_refused: return "the proxy refused the CONNECT tunnel";
+        case errc::invalid_input: return "invalid input";
+        case errc::listing_failed: return "the listing could not be read";
+        case errc::dataset_locked: return "the dataset is locked by another run";
+        case errc::write_failed: return "the output could not be written";
         }
         return "unknown harvest error " + std::to_string(ev);
     }

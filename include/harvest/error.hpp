@@ -1,5 +1,7 @@
 #pragma once
 // Every failure harvest reports is an error_code in this category, with a one-line message.
+#include <stdexcept>
+#include <string>
 #include <system_error>
 
 namespace harvest {
@@ -15,6 +17,10 @@ enum class errc {
     retries_exhausted,    // still failing after every retry the policy allows
     cancelled,            // the client was stopped
     proxy_refused,        // the proxy did not open a CONNECT tunnel
+    invalid_input,        // a setting, file or id that cannot be used as given
+    listing_failed,       // the source's enumeration could not be read
+    dataset_locked,       // another run holds the dataset
+    write_failed,         // the output or its state could not be written (full disk, I/O error)
 };
 
 const std::error_category& harvest_category() noexcept;
@@ -22,6 +28,26 @@ const std::error_category& harvest_category() noexcept;
 inline std::error_code make_error_code(errc e) noexcept {
     return {static_cast<int>(e), harvest_category()};
 }
+
+// One failure as every layer reports it: its kind, one line naming the thing and what was
+// expected, and whether asking again could help.
+struct error {
+    std::error_code code;
+    std::string message;
+    bool permanent = false;
+};
+
+// Start-up failures (bad settings, unusable files) travel as this exception; the CLI maps its
+// code to an exit code and prints its message.
+class failure : public std::runtime_error {
+public:
+    explicit failure(error e) : std::runtime_error(e.message), error_(std::move(e)) {}
+    failure(errc code, std::string message) : failure(error{make_error_code(code), std::move(message), true}) {}
+    const harvest::error& details() const noexcept { return error_; }
+
+private:
+    harvest::error error_;
+};
 
 } // namespace harvest
 

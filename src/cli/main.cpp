@@ -4,6 +4,7 @@
 #include <harvest/cli/toml_config.hpp>
 #include <harvest/cli/tune.hpp>
 #include <harvest/http/redact.hpp>
+#include <harvest/sources/registry.hpp>
 #include <harvest/export/latest_snapshot.hpp>
 #include <harvest/version.hpp>
 
@@ -31,6 +32,14 @@ std::optional<std::pair<std::string, std::string>> parse_header(const std::strin
     auto value = text.substr(colon + 1);
     value.erase(0, value.find_first_not_of(" \t"));
     return std::pair{name, value};
+}
+
+// "Where to harvest from: glytoucan (...), pypi (...)", from the registry.
+std::string source_help() {
+    std::string text = "Where to harvest from:";
+    for (const auto& d : harvest::sources::registered_sources())
+        text += std::string(text.back() == ':' ? " " : ", ") + std::string(d.name) + " (" + std::string(d.summary) + ")";
+    return text;
 }
 
 struct collect_flags {
@@ -62,7 +71,7 @@ void add_collect(CLI::App& app, collect_flags& f) {
     auto* fresh = c->add_flag("--fresh", cfg.fresh, "Delete the dataset's files and state and start over");
     resume->excludes(incremental)->excludes(fresh);
     incremental->excludes(fresh);
-    c->add_option("--source", cfg.source, "Where to harvest from: glytoucan (GlyTouCan + GlyCosmos + GlyGen) or pypi")->required()->check(CLI::IsMember({"glytoucan", "pypi"}));
+    c->add_option("--source", cfg.source, source_help())->required()->check(CLI::IsMember(harvest::sources::source_names()));
     c->add_option("--ids", f.ids, "Targets to fetch, one per line ('-' for stdin; # comments allowed): accessions, or PyPI names (name==version for one release); default: enumerate");
     c->add_option("--target", f.target, "Stop after N records written (default: everything enumerated)")->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
     c->add_option("--workers", cfg.http.workers, "Requests in flight, all hosts together")->capture_default_str()->check(CLI::Range(1, 1000));
@@ -89,13 +98,13 @@ void add_collect(CLI::App& app, collect_flags& f) {
     c->add_option("--ca-file", f.ca_file, "PEM file of CAs to trust in addition to the system store")->check(CLI::ExistingFile);
     c->add_option("--drain-timeout", f.drain_timeout_s, "On the first SIGINT/SIGTERM, seconds to let requests in flight finish")->capture_default_str()->check(CLI::Range(0.0, 3600.0));
     c->add_option("--base-url", f.base_url, "Point every service at one host: a PyPI mirror, or harvest-fixture-server (default: the real services)");
-    c->add_flag("--follow-deps", cfg.pypi.follow_deps, "pypi: also harvest every requirement's project, recursively (bounded by --target)");
-    c->add_flag("--with-description", cfg.pypi.with_description, "pypi: keep the long description (it dominates record size)");
-    c->add_option("--sparql-url", cfg.glytoucan.sparql_url, "GlyTouCan SPARQL endpoint")->capture_default_str();
-    c->add_option("--glycosmos-url", cfg.glytoucan.glycosmos_url, "GlyCosmos API base")->capture_default_str();
-    c->add_option("--glygen-url", cfg.glytoucan.glygen_url, "GlyGen API base")->capture_default_str();
-    c->add_option("--page-size", cfg.glytoucan.page_size, "SPARQL enumeration page size")->capture_default_str()->check(CLI::Range(1, 100000));
-    c->add_flag("--no-enrich", [&cfg](std::int64_t) { cfg.glytoucan.enrich = false; }, "Skip the GlyGen detail request");
+    c->add_flag("--follow-deps", cfg.sources.pypi.follow_deps, "pypi: also harvest every requirement's project, recursively (bounded by --target)");
+    c->add_flag("--with-description", cfg.sources.pypi.with_description, "pypi: keep the long description (it dominates record size)");
+    c->add_option("--sparql-url", cfg.sources.glytoucan.sparql_url, "GlyTouCan SPARQL endpoint")->capture_default_str();
+    c->add_option("--glycosmos-url", cfg.sources.glytoucan.glycosmos_url, "GlyCosmos API base")->capture_default_str();
+    c->add_option("--glygen-url", cfg.sources.glytoucan.glygen_url, "GlyGen API base")->capture_default_str();
+    c->add_option("--page-size", cfg.sources.glytoucan.page_size, "SPARQL enumeration page size")->capture_default_str()->check(CLI::Range(1, 100000));
+    c->add_flag("--no-enrich", [&cfg](std::int64_t) { cfg.sources.glytoucan.enrich = false; }, "Skip the GlyGen detail request");
 }
 
 struct tune_flags {
@@ -110,7 +119,7 @@ void add_tune(CLI::App& app, tune_flags& f) {
     auto* t = app.add_subcommand("tune", "Measure workers and batch sizes with short collect trials and recommend them (table, JSON, SVG chart); any other collect flag is passed to every trial");
     t->allow_extras(); // every other collect flag is passed to each trial
     auto& cfg = f.config;
-    t->add_option("--source", cfg.source, "glytoucan or pypi")->required()->check(CLI::IsMember({"glytoucan", "pypi"}));
+    t->add_option("--source", cfg.source, source_help())->required()->check(CLI::IsMember(harvest::sources::source_names()));
     t->add_option("--workers", f.workers, "Worker counts to try, e.g. 1,10,50,100,200 (default: that against a local endpoint, 1,4,8 against a real API)");
     t->add_option("--batch-size", f.batch_sizes, "Batch sizes to try, e.g. 10,50,200,1000 (default: that locally, 10,50 against a real API)");
     t->add_option("--target", f.target, "Records per trial (default: 300 locally, 20 against a real API)")->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
@@ -121,6 +130,24 @@ void add_tune(CLI::App& app, tune_flags& f) {
     t->add_option("--plot", f.plot, "Write an SVG chart: records/s against workers, one line per batch size");
     t->add_option("--json", f.json, "Write every measurement and the recommendation as JSON");
     t->add_flag("--yes", cfg.yes, "Against a real API, send the trials' requests without asking");
+}
+
+// The requests per record of the trials: the trials' collect flags parsed as collect parses them
+// (flags collect rejects leave the source's defaults; the first trial then reports them).
+double trial_requests_per_record(const std::string& source, const std::vector<std::string>& args) {
+    CLI::App app;
+    collect_flags flags;
+    add_collect(app, flags);
+    std::vector<std::string> argv{"harvest", "collect", "--source", source};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<const char*> raw;
+    for (const auto& a : argv) raw.push_back(a.c_str());
+    try {
+        app.parse(static_cast<int>(raw.size()), raw.data());
+    } catch (const CLI::ParseError&) {
+        flags.config.sources = {};
+    }
+    return harvest::sources::find_source(source)->requests_per_record(flags.config.sources);
 }
 
 int finish_tune(tune_flags& f, const CLI::App& tune) {
@@ -138,6 +165,7 @@ int finish_tune(tune_flags& f, const CLI::App& tune) {
     if (!f.plot.empty()) cfg.plot = f.plot;
     if (!f.json.empty()) cfg.json = f.json;
     cfg.collect_args = tune.remaining();
+    cfg.requests_per_record = trial_requests_per_record(cfg.source, cfg.collect_args);
     std::error_code ec;
     cfg.harvest_exe = std::filesystem::read_symlink("/proc/self/exe", ec).string();
     if (ec) {
@@ -190,12 +218,10 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
         std::cerr << "harvest: " << e.what() << '\n';
         return harvest::cli::exit_usage;
     }
-    if (!f.base_url.empty()) {
-        cfg.glytoucan.set_base_url(f.base_url);
-        cfg.pypi.base_url = f.base_url;
-    }
+    const auto* source = harvest::sources::find_source(cfg.source); // --source is checked against the registry
+    if (!f.base_url.empty()) source->set_base_url(cfg.sources, f.base_url);
     if (f.rate) cfg.http.rate = harvest::http::rate_limit{*f.rate, f.burst};
-    else cfg.http.host_rates = cfg.source == "pypi" ? harvest::sources::pypi_default_rates() : harvest::sources::glytoucan_default_rates();
+    else cfg.http.host_rates = source->default_rates();
     cfg.http.retry.budget = std::chrono::milliseconds(static_cast<std::int64_t>(f.retry_budget_s * 1000));
     if (f.timeout_s > 0) cfg.http.timeouts = harvest::http::phase_timeouts::uniform(std::chrono::milliseconds(static_cast<std::int64_t>(f.timeout_s * 1000)));
     cfg.http.body_limit = f.max_body_mb << 20;

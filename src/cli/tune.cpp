@@ -3,8 +3,7 @@
 #include <harvest/export/json_writer.hpp>
 #include <harvest/export/jsonl_file.hpp>
 #include <harvest/http/redact.hpp>
-#include <harvest/sources/glytoucan_source.hpp>
-#include <harvest/sources/pypi_source.hpp>
+#include <harvest/sources/registry.hpp>
 #include <harvest/tune/recommendation.hpp>
 #include <harvest/tune/trial_process.hpp>
 #include <harvest/tune/tune_chart.hpp>
@@ -80,7 +79,7 @@ double refill_seconds(const tune_config& c, bool local) {
     if (c.rate) return c.burst / *c.rate;
     if (local) return 0;
     double longest = 0;
-    for (const auto& [host, limit] : c.source == "pypi" ? sources::pypi_default_rates() : sources::glytoucan_default_rates())
+    for (const auto& [host, limit] : sources::find_source(c.source)->default_rates())
         longest = std::max(longest, limit.burst / limit.rate);
     return longest;
 }
@@ -167,11 +166,8 @@ int run_tune(const tune_config& given) {
     if (c.batch_sizes.empty()) c.batch_sizes = local ? std::vector<std::size_t>{10, 50, 200, 1000} : std::vector<std::size_t>{10, 50};
     const std::size_t target = c.target.value_or(local ? 300 : 20);
     const std::size_t trials = c.workers.size() * c.batch_sizes.size();
-    const bool enrich = std::ranges::find(c.collect_args, "--no-enrich") == c.collect_args.end();
-    const std::size_t per_record = c.source == "glytoucan" ? (enrich ? 2 : 1) : 1;
-    const std::size_t requests = trials * (target * per_record + 1); // + the listing
-    const auto endpoint = c.base_url.empty() ? std::string(c.source == "pypi" ? "pypi.org" : "GlyTouCan, GlyCosmos and GlyGen")
-                                             : http::redact_url(c.base_url);
+    const auto requests = static_cast<std::size_t>(static_cast<double>(trials) * (static_cast<double>(target) * c.requests_per_record + 1)); // + the listing
+    const auto endpoint = c.base_url.empty() ? std::string(sources::find_source(c.source)->services) : http::redact_url(c.base_url);
     std::string limit = c.rate ? format("%g req/s per host (burst %g)", *c.rate, c.burst) : std::string("each service's polite default rate");
     std::cerr << "harvest tune: " << trials << " trials (workers " << join(c.workers) << " × batch " << join(c.batch_sizes) << "), up to "
               << target << " records each: about " << requests << " requests to " << endpoint << ", at most " << limit << '\n';

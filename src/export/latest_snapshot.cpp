@@ -3,6 +3,7 @@
 #include <harvest/export/compressor.hpp>
 #include <harvest/export/dataset_writer.hpp> // validate_output
 #include <harvest/export/jsonl_file.hpp>
+#include <harvest/export/manifest.hpp>
 #include <harvest/export/shard_recovery.hpp>
 
 #include <simdjson.h>
@@ -25,23 +26,10 @@ struct dataset_file {
     std::string sha256;
 };
 
-std::vector<dataset_file> files_of(const fs::path& manifest, const std::optional<std::string>& split) {
-    simdjson::dom::parser parser;
-    simdjson::dom::element doc;
-    if (parser.load(manifest.string()).get(doc) != simdjson::SUCCESS)
-        throw std::invalid_argument("--manifest " + manifest.string() + ": cannot read it as JSON (expected the manifest.json harvest collect writes)");
-    simdjson::dom::array files;
-    if (doc["files"].get(files) != simdjson::SUCCESS)
-        throw std::invalid_argument("--manifest " + manifest.string() + ": no \"files\" array (expected the manifest.json harvest collect writes)");
+std::vector<dataset_file> files_of(const fs::path& manifest_path, const std::optional<std::string>& split) {
     std::vector<dataset_file> out;
-    for (auto f : files) {
-        std::string_view path, sha, file_split;
-        if (f["path"].get(path) || f["sha256"].get(sha) || f["split"].get(file_split) || path.empty() ||
-            path.find('/') != std::string_view::npos || path.starts_with("."))
-            throw std::invalid_argument("--manifest " + manifest.string() + ": a file entry without a plain path, sha256 and split");
-        if (split && file_split != *split) continue;
-        out.push_back({manifest.parent_path() / path, std::string(sha)});
-    }
+    for (const auto& f : read_manifest(manifest_path).files)
+        if (!split || f.split == *split) out.push_back({manifest_path.parent_path() / f.path, f.sha256});
     return out;
 }
 

@@ -237,6 +237,7 @@ struct client::impl {
 
     asio::any_io_executor ex;
     client_options options;
+    const logger& log;
     asio::ssl::context tls_ctx{asio::ssl::context::tls_client};
     async_semaphore workers;
     std::map<host_key, std::unique_ptr<host_state>> hosts;
@@ -246,8 +247,8 @@ struct client::impl {
     client_stats stats;
     bool cancelled = false;
 
-    impl(asio::any_io_executor e, client_options o)
-        : ex(e), options(std::move(o)), workers(e, options.workers),
+    impl(asio::any_io_executor e, client_options o, const logger& l)
+        : ex(e), options(std::move(o)), log(l), workers(e, options.workers),
           rng(options.seed ? options.seed : static_cast<std::uint64_t>(clock::now().time_since_epoch().count())) {
         if (options.max_per_host == 0) options.max_per_host = options.workers;
         if (options.user_agent.empty()) options.user_agent = default_user_agent();
@@ -596,6 +597,7 @@ struct client::impl {
             const auto took = std::chrono::steady_clock::now() - sent;
             stats.network += took;
             if (!result.ec) stats.latency.record(took);
+            if (log.enabled(log_level::debug)) log_attempt(req.method, t->url, result, out.attempts, took);
             if (cancelled) co_return fail(std::move(out), errc::cancelled, req.method, t->url, "cancelled");
 
             std::optional<std::chrono::seconds> retry_after;
@@ -625,6 +627,9 @@ struct client::impl {
                     continue; // slot_guard releases this host's slot
                 }
                 const bool permanent = req.is_permanent && req.is_permanent(result.res);
+                if (permanent)
+                    log.debug(req.method + " " + redact_url(t->url) + ": HTTP " + std::to_string(status) + " is permanent (the body says so): not retried",
+                              {{"event", "permanent"}, {"method", req.method}, {"url", redact_url(t->url)}, {"status", status}});
                 if (!limit::is_retryable_status(status) || permanent) {
                     out.res = std::move(result.res);
                     out.res.url = t->url;
@@ -636,6 +641,8 @@ struct client::impl {
                     // The whole host waits, not just this request; never longer than the budget.
                     const auto pause = std::min<std::chrono::milliseconds>(*retry_after, retries.remaining_budget());
                     hs.limiter.pause_until(clock::now() + pause);
+                    log.debug("pausing " + t->key.host + " for " + seconds_text(pause) + " (Retry-After on HTTP " + std::to_string(status) + ")",
+                              {{"event", "pause"}, {"host", t->key.host}, {"pause_ms", pause.count()}, {"status", status}});
                 }
                 out.res = std::move(result.res);
                 out.res.url = t->url;
@@ -650,9 +657,26 @@ struct client::impl {
                                last + " after " + std::to_string(out.attempts) + (out.attempts == 1 ? " attempt" : " attempts"));
             }
             ++stats.retries;
+            log.debug("retrying " + req.method + " " + redact_url(t->url) + " in " + seconds_text(std::chrono::duration_cast<std::chrono::milliseconds>(*wait)) +
+                          " (attempt " + std::to_string(out.attempts + 1) + ")",
+                      {{"event", "retry"}, {"method", req.method}, {"url", redact_url(t->url)}, {"attempt", out.attempts + 1},
+                       {"wait_ms", std::chrono::duration<double, std::milli>(*wait).count()}});
             if (!co_await sleep_until(clock::now() + *wait))
                 co_return fail(std::move(out), errc::cancelled, req.method, t->url, "cancelled");
         }
+    }
+
+    // One attempt at debug level: method, redacted URL, status (or the error), attempt, time.
+    void log_attempt(const std::string& method, const std::string& url, const exchange_result& result, int attempt,
+                     std::chrono::steady_clock::duration took) const {
+        const auto shown = redact_url(url);
+        const double ms = std::chrono::duration<double, std::milli>(took).count();
+        char time[32];
+        std::snprintf(time, sizeof time, "%.1f ms", ms);
+        const std::string outcome = result.ec ? result.ec.message() + " while " + result.phase : "HTTP " + std::to_string(result.res.status);
+        log.debug(method + " " + shown + " -> " + outcome + " (attempt " + std::to_string(attempt) + ", " + time + ")",
+                  {{"event", "request"}, {"method", method}, {"url", shown}, {"status", result.ec ? 0u : result.res.status},
+                   {"error", result.ec ? result.ec.message() : std::string()}, {"attempt", attempt}, {"ms", ms}});
     }
 
     static std::optional<target> resolve_location(const target& base, std::string_view location) {
@@ -677,7 +701,8 @@ struct client::impl {
     }
 };
 
-client::client(asio::any_io_executor ex, client_options options) : impl_(std::make_unique<impl>(std::move(ex), std::move(options))) {}
+client::client(asio::any_io_executor ex, client_options options, const logger& log)
+    : impl_(std::make_unique<impl>(std::move(ex), std::move(options), log)) {}
 client::~client() = default;
 
 asio::awaitable<fetch_result> client::fetch(const request& req) { return impl_->fetch(req); }

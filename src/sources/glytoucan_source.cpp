@@ -2,17 +2,11 @@
 
 #include <harvest/http/redact.hpp>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <cctype>
-#include <memory>
 #include <stdexcept>
 
 namespace harvest::sources {
@@ -30,21 +24,6 @@ std::string form_encode(std::string_view s) {
 target_failure failure_from(const std::string& id, const http::fetch_result& r, std::string reason, bool malformed = false) {
     return target_failure{id, r.res.url.empty() ? std::string() : r.res.url, r.res.status, std::move(reason), r.attempts,
                           malformed || (r.ok() && is_permanent_status(r.res.status))};
-}
-
-// Shared between the accession's coroutine and the concurrent GlyGen request it spawns, so
-// that neither outlives the state it writes.
-struct glygen_call {
-    http::request req;
-    http::fetch_result result;
-    bool done = false;
-    std::unique_ptr<asio::steady_timer> finished;
-};
-
-asio::awaitable<void> run_glygen_call(http::client& client, std::shared_ptr<glygen_call> call) {
-    call->result = co_await client.fetch(call->req);
-    call->done = true;
-    call->finished->cancel();
 }
 
 } // namespace
@@ -67,8 +46,8 @@ bool is_glytoucan_accession(std::string_view id) noexcept {
     return std::isupper(static_cast<unsigned char>(id[6])) && std::isupper(static_cast<unsigned char>(id[7]));
 }
 
-glytoucan_source::glytoucan_source(http::client& client, glytoucan_options options)
-    : client_(client), options_(std::move(options)) {
+glytoucan_source::glytoucan_source(http::client& client, glytoucan_options options, const logger& log)
+    : client_(client), options_(std::move(options)), log_(log) {
     options_.glycosmos_url = without_trailing_slash(options_.glycosmos_url);
     options_.glygen_url = without_trailing_slash(options_.glygen_url);
 }
@@ -93,7 +72,7 @@ target glytoucan_source::parse_id(std::string_view line) const {
     if (!is_glytoucan_accession(line))
         throw std::invalid_argument("'" + std::string(line) +
                                     "' is not a GlyTouCan accession (expected G + 5 digits + 2 capital letters, e.g. G17689DH)");
-    return target{std::string(line), std::nullopt, std::nullopt, std::nullopt, false, {}};
+    return target{std::string(line), std::nullopt, false, {}};
 }
 
 void glytoucan_source::write_selection(exporting::json_writer& w) const {
@@ -101,52 +80,65 @@ void glytoucan_source::write_selection(exporting::json_writer& w) const {
         .key("page_size").value(static_cast<std::uint64_t>(options_.page_size)).key("enrich").value(options_.enrich);
 }
 
-asio::awaitable<std::string> glytoucan_source::list(std::vector<target>& out, bool& done) {
+asio::awaitable<std::optional<error>> glytoucan_source::list(std::vector<target>& out, bool& done) {
     http::request req;
     req.method = "POST";
     req.url = options_.sparql_url;
     req.headers = {{"Accept", "application/sparql-results+json"}, {"Content-Type", "application/x-www-form-urlencoded"}};
     req.body = "query=" + form_encode(sparql_query(offset_));
     auto result = co_await client_.fetch(req);
-    const auto where = "GlyTouCan SPARQL listing at offset " + std::to_string(offset_) + ": ";
-    if (!result.ok()) co_return where + result.error;
-    if (result.res.status != 200) co_return where + options_.sparql_url + " answered HTTP " + std::to_string(result.res.status);
+    auto listing_error = [this](std::string why) {
+        return std::optional<error>(error{make_error_code(errc::listing_failed),
+                                          "GlyTouCan SPARQL listing at offset " + std::to_string(offset_) + ": " + why, false});
+    };
+    if (!result.ok()) co_return listing_error(result.error);
+    if (result.res.status != 200) co_return listing_error(options_.sparql_url + " answered HTTP " + std::to_string(result.res.status));
     std::vector<sparql_row> rows;
-    auto error = parse_sparql_rows(list_parser_, result.res.body, "AccNum", "wurcs", rows);
-    if (!error.empty()) co_return where + error;
+    if (auto why = parse_sparql_rows(list_parser_, result.res.body, "AccNum", "wurcs", rows); !why.empty()) co_return listing_error(why);
+    log_.debug("SPARQL page at offset " + std::to_string(offset_) + ": " + std::to_string(rows.size()) + " accessions",
+               {{"offset", offset_}, {"rows", rows.size()}, {"page_size", options_.page_size}});
     offset_ += rows.size();
     done = rows.size() < options_.page_size;
-    for (auto& r : rows) out.push_back(target{std::move(r.accession), std::nullopt, std::move(r.wurcs), std::nullopt, true, {}});
-    co_return std::string();
+    for (auto& r : rows) {
+        if (r.wurcs) listed_wurcs_[r.accession] = std::move(*r.wurcs);
+        out.push_back(target{std::move(r.accession), std::nullopt, true, {}});
+    }
+    co_return std::nullopt;
 }
 
 asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
-    auto ex = co_await asio::this_coro::executor;
+    using namespace asio::experimental::awaitable_operators;
     const std::string& accession = t.id;
     // Listed ids come from a remote endpoint: one that is no accession never becomes part of a URL.
     if (!is_glytoucan_accession(accession))
         co_return target_failure{accession, options_.sparql_url, 0,
                                  "listed, but not a GlyTouCan accession (expected G + 5 digits + 2 capital letters): not requested", 0, true};
     simdjson::ondemand::parser parser; // one per coroutine: accessions are fetched concurrently
-
-    // GlyGen runs concurrently with GlyCosmos; GlyGen's 500 + non-existent-record is an answer.
-    std::shared_ptr<glygen_call> glygen;
-    if (options_.enrich) {
-        glygen = std::make_shared<glygen_call>();
-        glygen->req.url = options_.glygen_url + "/glycan/detail/" + accession + "/";
-        // Only an unknown accession is final; other GlyGen errors (open-connection-failed) may pass.
-        glygen->req.is_permanent = [](const http::response& r) {
-            return r.status == 500 && r.body.find("\"non-existent-record\"") != std::string::npos;
-        };
-        glygen->finished = std::make_unique<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
-        auto task = run_glygen_call(client_, glygen);
-        asio::co_spawn(ex, std::move(task), asio::detached);
+    std::optional<std::string> listed_wurcs;
+    if (auto it = listed_wurcs_.find(accession); it != listed_wurcs_.end()) {
+        listed_wurcs = std::move(it->second);
+        listed_wurcs_.erase(it);
     }
 
     http::request seqs_req;
     seqs_req.url = options_.glycosmos_url + "/sparqlist/gtcid2seqs?gtcid=" + accession;
-    auto seqs = co_await client_.fetch(seqs_req);
-    if (glygen && !glygen->done) co_await glygen->finished->async_wait(asio::as_tuple(asio::use_awaitable));
+    http::fetch_result seqs;
+    std::optional<http::fetch_result> glygen;
+    if (options_.enrich) {
+        // GlyGen runs concurrently with GlyCosmos; GlyGen's 500 + non-existent-record is an answer.
+        http::request glygen_req;
+        glygen_req.url = options_.glygen_url + "/glycan/detail/" + accession + "/";
+        // Only an unknown accession is final; other GlyGen errors (open-connection-failed) may pass.
+        glygen_req.is_permanent = [](const http::response& r) {
+            return r.status == 500 && r.body.find("\"non-existent-record\"") != std::string::npos;
+        };
+        auto both = client_.fetch(seqs_req) && client_.fetch(glygen_req); // named first: GCC bug 107288
+        auto [s, g] = co_await std::move(both);
+        seqs = std::move(s);
+        glygen = std::move(g);
+    } else {
+        seqs = co_await client_.fetch(seqs_req);
+    }
 
     glycan_record record;
     record.accession = accession;
@@ -156,11 +148,11 @@ asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
     glycosmos_sequences sequences;
     if (auto error = parse_gtcid2seqs(parser, seqs.res.body, sequences); !error.empty())
         co_return failure_from(accession, seqs, error, true);
-    record.wurcs = sequences.wurcs ? sequences.wurcs : t.wurcs;
+    record.wurcs = sequences.wurcs ? sequences.wurcs : listed_wurcs;
     record.glycoct = sequences.glycoct;
 
     if (glygen) {
-        auto& g = glygen->result;
+        auto& g = *glygen;
         if (!g.ok()) co_return failure_from(accession, g, g.error);
         if (g.res.status == 200) {
             if (auto error = parse_glygen_detail(parser, g.res.body, record); !error.empty())
@@ -177,7 +169,7 @@ asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
     if (!t.listed && !record.wurcs && !record.glycoct && !record.enriched)
         co_return target_failure{accession, seqs.res.url, seqs.res.status, "not found: no sequence in GlyCosmos and not in GlyGen",
                                  seqs.attempts, true};
-    co_return fetched{accession, std::move(record), {}, {}};
+    co_return fetched{accession, std::move(record), std::nullopt, {}, {}};
 }
 
 } // namespace harvest::sources

@@ -19,12 +19,16 @@ bool is_valid_version(std::string_view v) {
     return true;
 }
 
-// "name" or "name==version": the id the target is reported under.
-std::string target_id(const target& t) { return t.version ? t.id + "==" + *t.version : t.id; }
+// "name" or "name==version" (an id parse_id made): the project and, for one release, its version.
+std::pair<std::string_view, std::optional<std::string_view>> split_target_id(std::string_view id) {
+    const auto eq = id.find("==");
+    if (eq == std::string_view::npos) return {id, std::nullopt};
+    return {id.substr(0, eq), id.substr(eq + 2)};
+}
 
 // `malformed`: the body was received and cannot be used, which asking again will not change.
 target_failure failure(const target& t, const std::string& url, const http::fetch_result& r, std::string reason, bool malformed = false) {
-    return target_failure{target_id(t), r.res.url.empty() ? url : r.res.url, r.res.status, std::move(reason), r.attempts,
+    return target_failure{t.id, r.res.url.empty() ? url : r.res.url, r.res.status, std::move(reason), r.attempts,
                           malformed || (r.ok() && is_permanent_status(r.res.status))};
 }
 
@@ -42,7 +46,8 @@ constexpr int stale_page_attempts = 3;
 
 std::map<std::string, http::rate_limit, std::less<>> pypi_default_rates() { return {{"pypi.org", {3.0, 5.0}}}; }
 
-pypi_source::pypi_source(http::client& client, pypi_options options) : client_(client), options_(std::move(options)) {
+pypi_source::pypi_source(http::client& client, pypi_options options, const logger& log)
+    : client_(client), options_(std::move(options)), log_(log) {
     options_.base_url = without_trailing_slash(options_.base_url);
 }
 
@@ -57,8 +62,8 @@ target pypi_source::parse_id(std::string_view line) const {
     if (!is_valid_project_name(name))
         throw std::invalid_argument("'" + std::string(line) +
                                     "' is not a PyPI project name (expected letters, digits and . _ - inside, optionally ==version)");
-    target t{normalize_project_name(name), std::nullopt, std::nullopt, std::nullopt, false, {}};
-    if (!version.empty()) t.version = std::string(version);
+    target t{normalize_project_name(name), std::nullopt, false, {}};
+    if (!version.empty()) t.id += "==" + std::string(version);
     return t;
 }
 
@@ -67,13 +72,13 @@ void pypi_source::write_selection(exporting::json_writer& w) const {
         .key("with_description").value(options_.with_description);
 }
 
-asio::awaitable<std::string> pypi_source::list(std::vector<target>& out, bool& done) {
+asio::awaitable<std::optional<error>> pypi_source::list(std::vector<target>& out, bool& done) {
     done = true; // the index is one body, read as a stream of entries
     std::vector<target> listed;
     std::string stream_error;
     simple_index_stream splitter([&listed](index_entry e) {
         if (is_valid_project_name(e.name))
-            listed.push_back(target{normalize_project_name(e.name), std::nullopt, std::nullopt, e.last_serial, true, {}});
+            listed.push_back(target{normalize_project_name(e.name), e.last_serial, true, {}});
     });
     http::request req;
     req.url = options_.base_url + "/simple/";
@@ -87,22 +92,27 @@ asio::awaitable<std::string> pypi_source::list(std::vector<target>& out, bool& d
         listed.clear();
         stream_error.clear();
     };
+    auto listing_error = [](std::string message) {
+        return std::optional<error>(error{make_error_code(errc::listing_failed), std::move(message), false});
+    };
     auto result = co_await client_.fetch(req);
-    if (!result.ok()) co_return "PEP 691 index: " + result.error;
-    if (result.res.status != 200) co_return "PEP 691 index: " + req.url + " answered HTTP " + std::to_string(result.res.status);
+    if (!result.ok()) co_return listing_error("PEP 691 index: " + result.error);
+    if (result.res.status != 200) co_return listing_error("PEP 691 index: " + req.url + " answered HTTP " + std::to_string(result.res.status));
     if (result.res.header("content-type").find("json") == std::string_view::npos)
-        co_return "PEP 691 index: " + req.url + " answered '" + std::string(result.res.header("content-type")) +
-            "', not application/vnd.pypi.simple.v1+json (is this a PEP 691 index?)";
+        co_return listing_error("PEP 691 index: " + req.url + " answered '" + std::string(result.res.header("content-type")) +
+                                "', not application/vnd.pypi.simple.v1+json (is this a PEP 691 index?)");
     if (stream_error.empty()) stream_error = splitter.finish();
-    if (!stream_error.empty()) co_return req.url + ": " + stream_error;
+    if (!stream_error.empty()) co_return listing_error(req.url + ": " + stream_error);
+    log_.debug("PEP 691 index listed " + std::to_string(listed.size()) + " projects", {{"url", req.url}, {"projects", listed.size()}});
     for (auto& t : listed) out.push_back(std::move(t));
-    co_return std::string();
+    co_return std::nullopt;
 }
 
 asio::awaitable<outcome> pypi_source::fetch(const target& t) {
     simdjson::ondemand::parser parser; // one per coroutine: targets are fetched concurrently
+    const auto [project, version] = split_target_id(t.id);
     http::request req;
-    req.url = options_.base_url + "/pypi/" + t.id + (t.version ? "/" + *t.version : std::string()) + "/json";
+    req.url = options_.base_url + "/pypi/" + std::string(project) + (version ? "/" + std::string(*version) : std::string()) + "/json";
     if (!t.etag.empty()) req.headers.emplace_back("If-None-Match", t.etag);
     http::fetch_result result;
     for (int attempt = 1;; ++attempt) {
@@ -110,26 +120,29 @@ asio::awaitable<outcome> pypi_source::fetch(const target& t) {
         if (!result.ok()) co_return failure(t, req.url, result, result.error);
         const auto serial = serial_header(result.res);
         // bandersnatch's rule: a page older than the index's serial for it is a stale CDN copy.
-        const bool stale = t.serial && serial && *serial < *t.serial && (result.res.status == 200 || result.res.status == 304);
+        const bool stale = t.revision && serial && *serial < *t.revision && (result.res.status == 200 || result.res.status == 304);
         if (!stale) break;
         if (attempt == stale_page_attempts)
             co_return failure(t, req.url, result, "stale page: X-PyPI-Last-Serial " + std::to_string(*serial) + " is older than the index's " +
-                                                      std::to_string(*t.serial) + " after " + std::to_string(attempt) + " attempts");
+                                                      std::to_string(*t.revision) + " after " + std::to_string(attempt) + " attempts");
+        log_.debug("stale page for " + t.id + ": X-PyPI-Last-Serial " + std::to_string(*serial) + " is older than the index's " +
+                       std::to_string(*t.revision) + "; asking again",
+                   {{"id", t.id}, {"page_serial", *serial}, {"index_serial", *t.revision}, {"attempt", attempt}});
         if (attempt == 1) req.headers.emplace_back("Cache-Control", "no-cache");
     }
-    if (result.res.status == 304 && !t.etag.empty()) co_return not_modified{target_id(t), std::string(result.res.header("etag"))};
+    if (result.res.status == 304 && !t.etag.empty()) co_return not_modified{t.id, std::string(result.res.header("etag"))};
     if (result.res.status == 404) co_return failure(t, req.url, result, "not found (HTTP 404)");
     if (result.res.status != 200) co_return failure(t, req.url, result, "HTTP " + std::to_string(result.res.status));
     pypi_record record;
     record.last_serial = serial_header(result.res);
     if (auto error = parse_pypi_project(parser, result.res.body, options_.with_description, record); !error.empty())
         co_return failure(t, req.url, result, error, true);
-    fetched out{normalize_project_name(record.name), {}, {}, std::string(result.res.header("etag"))};
+    fetched out{normalize_project_name(record.name), {}, record.last_serial, {}, std::string(result.res.header("etag"))};
     if (options_.follow_deps) {
         for (const auto& requirement : record.requires_dist)
             if (auto name = requirement_name(requirement)) out.discovered.push_back(normalize_project_name(*name));
     }
-    if (t.version) out.id = target_id(t);
+    if (version) out.id = t.id;
     out.record = std::move(record);
     co_return out;
 }

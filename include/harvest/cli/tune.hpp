@@ -10,7 +10,8 @@
 namespace harvest::cli {
 
 struct tune_config {
-    std::string source;                     // glytoucan or pypi
+    std::string source;                     // a registered source's name
+    double requests_per_record = 1;         // the source's, with the trials' collect flags
     std::vector<std::size_t> workers;       // empty: the defaults for the endpoint
     std::vector<std::size_t> batch_sizes;   // empty: the defaults for the endpoint
     std::optional<std::size_t> target;      // records per trial; default by endpoint

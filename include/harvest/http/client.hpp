@@ -6,6 +6,7 @@
 #include <harvest/http/client_options.hpp>
 #include <harvest/http/fetch.hpp>
 #include <harvest/http/latency_histogram.hpp>
+#include <harvest/logger.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -35,7 +36,8 @@ struct client_stats {
 class client {
 public:
     // Throws std::runtime_error (naming the file) when --ca-file cannot be loaded.
-    client(boost::asio::any_io_executor ex, client_options options);
+    // `log` (debug level: every attempt, retry, pause and permanence decision) must outlive the client.
+    client(boost::asio::any_io_executor ex, client_options options, const logger& log = logger::silent());
     ~client();
     client(const client&) = delete;
     client& operator=(const client&) = delete;

@@ -3,6 +3,7 @@
 // LIMIT/OFFSET, archived accessions excluded) and builds one merged record per accession from
 // GlyCosmos gtcid2seqs and, unless disabled, GlyGen glycan/detail, fetched concurrently.
 #include <harvest/http/client.hpp>
+#include <harvest/logger.hpp>
 #include <harvest/sources/glycan_parsers.hpp>
 #include <harvest/sources/glycan_record.hpp>
 #include <harvest/sources/source.hpp>
@@ -10,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <map>
+#include <unordered_map>
 #include <string>
 #include <variant>
 #include <vector>
@@ -36,12 +38,12 @@ bool is_glytoucan_accession(std::string_view id) noexcept;
 
 class glytoucan_source final : public source {
 public:
-    glytoucan_source(http::client& client, glytoucan_options options);
+    glytoucan_source(http::client& client, glytoucan_options options, const logger& log = logger::silent());
 
     std::string_view name() const noexcept override { return "glytoucan"; }
     target parse_id(std::string_view line) const override;
     // One SPARQL page (LIMIT page_size OFFSET n); done after a short page.
-    boost::asio::awaitable<std::string> list(std::vector<target>& out, bool& done) override;
+    boost::asio::awaitable<std::optional<error>> list(std::vector<target>& out, bool& done) override;
     // The merged record: GlyCosmos sequences and GlyGen detail, fetched concurrently. A listed
     // accession exists even when no service has data for it; an --ids accession that no
     // service knows is a "not found" failure.
@@ -53,7 +55,9 @@ public:
 private:
     http::client& client_;
     glytoucan_options options_;
+    const logger& log_;
     std::size_t offset_ = 0;
+    std::unordered_map<std::string, std::string> listed_wurcs_; // the listing's WURCS, until the accession is fetched
     simdjson::ondemand::parser list_parser_; // one parser per coroutine: the enumerator's
 };
 

@@ -4,6 +4,7 @@
 // with its _last-serial; each is fetched from /pypi/<name>/json (or /pypi/<name>/<version>/json).
 // With --follow-deps, every requirement's name becomes a target too.
 #include <harvest/http/client.hpp>
+#include <harvest/logger.hpp>
 #include <harvest/sources/source.hpp>
 
 #include <simdjson.h>
@@ -25,17 +26,18 @@ std::map<std::string, http::rate_limit, std::less<>> pypi_default_rates();
 
 class pypi_source final : public source {
 public:
-    pypi_source(http::client& client, pypi_options options);
+    pypi_source(http::client& client, pypi_options options, const logger& log = logger::silent());
 
     std::string_view name() const noexcept override { return "pypi"; }
     target parse_id(std::string_view line) const override;
-    boost::asio::awaitable<std::string> list(std::vector<target>& out, bool& done) override;
+    boost::asio::awaitable<std::optional<error>> list(std::vector<target>& out, bool& done) override;
     boost::asio::awaitable<outcome> fetch(const target& t) override;
     void write_selection(exporting::json_writer& w) const override;
 
 private:
     http::client& client_;
     pypi_options options_;
+    const logger& log_;
 };
 
 } // namespace harvest::sources

@@ -1,6 +1,7 @@
 #pragma once
 // What `harvest collect` needs from a source: targets from --ids lines or from the source's own
 // enumeration, and one fetch per target that yields a typed record or a failure.
+#include <harvest/error.hpp>
 #include <harvest/export/json_writer.hpp>
 #include <harvest/sources/glycan_record.hpp>
 #include <harvest/sources/pypi_record.hpp>
@@ -18,13 +19,13 @@ namespace harvest::sources {
 
 using record_variant = std::variant<glycan_record, pypi_record>;
 
+// One thing to harvest, as the scheduler and the state know it: no source's own fields (what a
+// listing told a source about a target stays inside that source).
 struct target {
-    std::string id;                      // canonical: accession, or normalised project name
-    std::optional<std::string> version;  // pypi "name==version" lines
-    std::optional<std::string> wurcs;    // glycans: the enumeration's WURCS binding
-    std::optional<std::uint64_t> serial; // pypi: the index's _last-serial
-    bool listed = false;                 // came from the source's enumeration
-    std::string etag;                    // revalidate: send If-None-Match with it (--incremental)
+    std::string id;                        // canonical, the state's key: accession, project, project==version
+    std::optional<std::uint64_t> revision; // the listing's change counter for it (PyPI's _last-serial)
+    bool listed = false;                   // came from the source's enumeration
+    std::string etag;                      // revalidate: send If-None-Match with it (--incremental)
 };
 
 // A target that could not be harvested, with what failures.jsonl records.
@@ -45,6 +46,7 @@ inline bool is_permanent_status(unsigned status) noexcept {
 struct fetched {
     std::string id; // the record's canonical id (a renamed project answers under its new name)
     record_variant record;
+    std::optional<std::uint64_t> revision; // the record's own change counter (PyPI's X-PyPI-Last-Serial)
     std::vector<std::string> discovered; // ids this record points at (--follow-deps)
     std::string etag;                    // validator for the next revalidation, if the service sent one
 };
@@ -70,8 +72,8 @@ public:
     virtual std::string_view name() const noexcept = 0;
     // One --ids line (already trimmed, non-empty); throws std::invalid_argument saying why not.
     virtual target parse_id(std::string_view line) const = 0;
-    // The next part of the enumeration; `done` once there is no more.
-    virtual boost::asio::awaitable<std::string> list(std::vector<target>& out, bool& done) = 0;
+    // The next part of the enumeration; `done` once there is no more. An error ends the listing.
+    virtual boost::asio::awaitable<std::optional<error>> list(std::vector<target>& out, bool& done) = 0;
     // The target's record; with t.etag set, not_modified when the service says it is unchanged.
     virtual boost::asio::awaitable<outcome> fetch(const target& t) = 0;
     // What chose the targets, for the manifest and the state (URL credentials redacted).

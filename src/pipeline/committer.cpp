@@ -1,0 +1,90 @@
+#include <harvest/pipeline/committer.hpp>
+
+namespace harvest::pipeline {
+
+committer::committer(committer_target target, committer_hooks hooks) : target_(std::move(target)), hooks_(std::move(hooks)) {}
+
+committer::~committer() { finish(); }
+
+std::optional<error> committer::commit(batch b) {
+    if (failed_) return failed_;
+    if (b.empty()) return std::nullopt;
+    const auto start = std::chrono::steady_clock::now();
+    auto step = [this](commit_step s) {
+        if (hooks_.at_step) hooks_.at_step(s);
+    };
+    try {
+        auto& out = target_.output;
+        for (std::size_t i = 0; i < b.records.size(); ++i) {
+            line_.clear();
+            convert::convert_record(b.records[i], target_.format, line_);
+            auto shard = out.add(b.records[i].id, line_);
+            if (target_.state) {
+                b.record_updates[i].shard = std::move(shard);
+                b.updates.push_back(std::move(b.record_updates[i]));
+            }
+        }
+        step(commit_step::written);
+        if (!target_.state) {
+            out.flush();
+            step(commit_step::synced);
+        } else {
+            // Lines durable first, then one transaction, then the rename: output and state agree
+            // after a crash at any point.
+            const auto progress = out.sync();
+            step(commit_step::synced);
+            target_.state->commit_batch(target_.run, target_.source, b.updates, b.discovered, progress);
+            step(commit_step::committed);
+            target_.state->record_complete(target_.run, out.seal_full());
+            step(commit_step::sealed);
+        }
+    } catch (const std::exception& e) {
+        failed_ = error{make_error_code(errc::write_failed), e.what(), false};
+    }
+    busy_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+    return failed_;
+}
+
+void committer::submit(batch b, completion done) {
+    std::lock_guard lock(mutex_);
+    queue_.emplace_back(std::move(b), std::move(done));
+    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+    wake_.notify_one();
+}
+
+void committer::run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        wake_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+        if (queue_.empty()) return; // closing, and everything is committed
+        auto [b, done] = std::move(queue_.front());
+        queue_.pop_front();
+        working_ = true;
+        lock.unlock();
+        const auto result = commit(std::move(b));
+        if (done) done(result);
+        lock.lock();
+        working_ = false;
+    }
+}
+
+std::optional<error> committer::finish() {
+    {
+        std::lock_guard lock(mutex_);
+        closing_ = true;
+        wake_.notify_one();
+    }
+    if (thread_.joinable()) thread_.join();
+    std::lock_guard lock(mutex_);
+    closing_ = false; // a later submit starts a new thread
+    return failed_;
+}
+
+std::chrono::nanoseconds committer::busy() const { return std::chrono::nanoseconds(busy_ns_.load()); }
+
+std::size_t committer::queued() const {
+    std::lock_guard lock(mutex_);
+    return queue_.size() + (working_ ? 1 : 0);
+}
+
+} // namespace harvest::pipeline

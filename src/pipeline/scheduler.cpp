@@ -1,0 +1,156 @@
+#include <harvest/pipeline/scheduler.hpp>
+
+#include <harvest/convert/converter.hpp>
+#include <harvest/export/sha256.hpp>
+#include <harvest/http/redact.hpp>
+
+namespace harvest::pipeline {
+
+namespace {
+
+state::target_update done_update(std::string id, std::string etag, std::optional<std::uint64_t> revision, std::string content_hash) {
+    state::target_update u;
+    u.id = std::move(id);
+    u.attempts = 1;
+    u.last_status = 200;
+    u.etag = std::move(etag);
+    u.last_serial = revision;
+    u.content_hash = std::move(content_hash);
+    return u;
+}
+
+} // namespace
+
+scheduler::scheduler(scheduler_options options, std::unordered_map<std::string, state::target_state> known, clock now)
+    : options_(std::move(options)), known_(std::move(known)), now_(std::move(now)) {}
+
+void scheduler::resume_from_state(const std::function<std::optional<sources::target>(const std::string&)>& parse) {
+    if (options_.mode == state::run_mode::first) return;
+    for (const auto& [id, known] : known_) {
+        if (known.status == state::target_status::done) {
+            if (options_.mode == state::run_mode::resume) ++accepted_;
+            continue;
+        }
+        if (state::plan_target(&known, std::nullopt, options_.mode).kind != state::plan_kind::fetch) continue;
+        // An id the source no longer accepts stays in failures.jsonl if it failed.
+        if (auto t = parse(id)) queue_.push_back(std::move(*t));
+    }
+}
+
+void scheduler::add_ids(std::vector<sources::target> ids) {
+    for (auto& t : ids) queue_.push_back(std::move(t));
+    exhausted_ = true;
+}
+
+void scheduler::listed(std::vector<sources::target> targets, bool done) {
+    listing_ = false;
+    exhausted_ = done;
+    for (auto& t : targets) queue_.push_back(std::move(t));
+}
+
+void scheduler::listing_failed() {
+    listing_ = false;
+    exhausted_ = true;
+}
+
+const state::target_state* scheduler::known(const std::string& id) const {
+    auto it = known_.find(id);
+    return it == known_.end() ? nullptr : &it->second;
+}
+
+step scheduler::next() {
+    if (stopping_) return {step_kind::finished, {}};
+    if (target_covered()) return {in_progress_ > 0 ? step_kind::wait : step_kind::finished, {}};
+    while (!queue_.empty()) {
+        auto t = std::move(queue_.front());
+        queue_.pop_front();
+        if (!claimed_.insert(t.id).second) continue; // listed twice: harvested once
+        if (options_.with_state) {
+            const auto plan = state::plan_target(known(t.id), t.revision, options_.mode);
+            if (plan.kind == state::plan_kind::skip_unchanged) ++unchanged_;
+            if (plan.kind != state::plan_kind::fetch && plan.kind != state::plan_kind::revalidate) continue;
+            t.etag = plan.etag;
+        }
+        ++in_progress_;
+        return {step_kind::fetch, std::move(t)};
+    }
+    if (!exhausted_) {
+        if (listing_) return {step_kind::wait, {}};
+        listing_ = true;
+        return {step_kind::list, {}};
+    }
+    // Fetches still in flight may discover more targets (--follow-deps): wait for them.
+    if (options_.discovers_targets && in_progress_ > 0) return {step_kind::wait, {}};
+    return {step_kind::finished, {}};
+}
+
+void scheduler::unclaim(sources::target t) {
+    --in_progress_;
+    claimed_.erase(t.id);
+    queue_.push_front(std::move(t));
+}
+
+void scheduler::count_dry(const sources::target&) {
+    --in_progress_;
+    ++accepted_;
+}
+
+std::optional<batch> scheduler::complete(const sources::target& t, sources::outcome outcome) {
+    --in_progress_;
+    if (auto* got = std::get_if<sources::fetched>(&outcome)) {
+        for (auto& id : got->discovered) {
+            if (claimed_.contains(id)) continue;
+            if (options_.with_state) batch_.discovered.push_back(id);
+            queue_.push_back(sources::target{std::move(id), std::nullopt, false, {}});
+        }
+        accept(t, std::move(*got));
+    } else if (auto* same = std::get_if<sources::not_modified>(&outcome)) {
+        ++unchanged_;
+        if (options_.with_state) batch_.updates.push_back(done_update(same->id, same->etag, t.revision, {}));
+    } else {
+        auto& failure = std::get<sources::target_failure>(outcome);
+        failure.url = http::redact_url(failure.url);
+        failure.reason = http::redact_text(failure.reason);
+        if (stopping_ && failure.reason.ends_with(": cancelled")) return take_if_full(); // left for a later run
+        if (options_.with_state)
+            batch_.updates.push_back({failure.id, state::target_status::failed, failure.permanent, failure.attempts, failure.last_status,
+                                      failure.url, failure.reason, {}, {}, {}, {}});
+        failures_.push_back(std::move(failure));
+    }
+    return take_if_full();
+}
+
+// A fetched record joins the batch, unless it is already in the output: a renamed project
+// written under its new name, or (--incremental) a record whose content has not changed.
+void scheduler::accept(const sources::target& t, sources::fetched got) {
+    if (!written_ids_.insert(got.id).second) return;
+    convert::training_record item{got.id, options_.source, {}, std::move(got.record)};
+    state::target_update update;
+    if (options_.with_state) {
+        std::string canonical; // the record without its fetch time: what "changed" means
+        convert::convert_record(item, convert::output_format::raw, canonical);
+        const auto revision = got.revision ? got.revision : t.revision;
+        update = done_update(item.id, got.etag, revision, exporting::sha256_hex(canonical));
+        if (t.id != item.id) batch_.updates.push_back(done_update(t.id, {}, revision, update.content_hash));
+        const auto* before = known(item.id);
+        const bool in_output = before && before->status == state::target_status::done;
+        if (in_output && (options_.mode == state::run_mode::resume || before->content_hash == update.content_hash)) {
+            if (options_.mode == state::run_mode::incremental) ++unchanged_;
+            batch_.updates.push_back(std::move(update)); // keeps its shard; validators refreshed
+            return;
+        }
+    }
+    item.fetched_at = now_();
+    ++accepted_;
+    batch_.records.push_back(std::move(item));
+    batch_.record_updates.push_back(std::move(update));
+}
+
+std::optional<batch> scheduler::take_if_full() {
+    if (batch_.size() < options_.batch_size) return std::nullopt;
+    return take_batch();
+}
+
+batch scheduler::take_batch() { return std::exchange(batch_, batch{}); }
+
+} // namespace harvest::pipeline
