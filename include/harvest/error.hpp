@@ -35,6 +35,8 @@ struct error {
     std::error_code code;
     std::string message;
     bool permanent = false;
+
+    friend bool operator==(const error&, const error&) = default;
 };
 
 // Start-up failures (bad settings, unusable files) travel as this exception; the CLI maps its

@@ -27,8 +27,8 @@ struct split_spec {
 // std::invalid_argument saying what is wrong.
 std::vector<split_spec> parse_splits(std::string_view text);
 
-// The split `id` belongs to: FNV-1a 64 of the id, as a fraction of 2^64, against the cumulative
-// fractions in the order given.
+// The split `id` belongs to: FNV-1a 64 of the id (offset basis 1469598103934665603, see
+// dataset_writer.cpp), as a fraction of 2^64, against the cumulative fractions in the order given.
 const std::string& assign_split(std::string_view id, const std::vector<split_spec>& splits);
 
 struct shard_info {

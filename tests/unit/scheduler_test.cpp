@@ -1,0 +1,273 @@
+// The scheduler without sockets: steps handed out, dedup, --target accounting, plans from the
+// state, discoveries, and the batches for the committer, driven by hand-made outcomes.
+#include <harvest/pipeline/scheduler.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+// Designated initializers name only the options a case sets; the rest keep their defaults.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+using namespace harvest;
+using pipeline::scheduler;
+using pipeline::scheduler_options;
+using pipeline::step_kind;
+using state::target_state;
+using state::target_status;
+
+namespace {
+
+sources::target target(std::string id, std::optional<std::uint64_t> revision = std::nullopt, bool listed = false) {
+    return sources::target{std::move(id), revision, listed, {}};
+}
+
+std::vector<sources::target> targets(std::initializer_list<const char*> ids) {
+    std::vector<sources::target> out;
+    for (const auto* id : ids) out.push_back(target(id));
+    return out;
+}
+
+sources::outcome written(const std::string& id, std::vector<std::string> discovered = {}, std::string etag = {}) {
+    sources::glycan_record r;
+    r.accession = id;
+    r.wurcs = "WURCS=2.0/1,1,0/[a2122h-1b_1-5]/1/";
+    return sources::fetched{id, r, std::nullopt, std::move(discovered), std::move(etag)};
+}
+
+sources::outcome failed(const std::string& id, std::string reason = "not found (HTTP 404)", bool permanent = true) {
+    return sources::target_failure{id, "http://127.0.0.1/" + id, 404, std::move(reason), 1, permanent};
+}
+
+scheduler make(scheduler_options o, std::unordered_map<std::string, target_state> known = {}) {
+    if (o.source.empty()) o.source = "glytoucan";
+    return scheduler(std::move(o), std::move(known), [] { return std::string("2026-12-01T00:00:00Z"); });
+}
+
+// Fetches every step the scheduler hands out, answering with `answer`, until it is finished.
+std::vector<std::string> drain(scheduler& s, const std::function<sources::outcome(const sources::target&)>& answer,
+                               std::vector<pipeline::batch>* batches = nullptr) {
+    std::vector<std::string> fetched;
+    for (int guard = 0; guard < 10'000; ++guard) {
+        auto st = s.next();
+        if (st.kind == step_kind::finished) return fetched;
+        REQUIRE(st.kind == step_kind::fetch);
+        fetched.push_back(st.target.id);
+        auto full = s.complete(st.target, answer(st.target));
+        if (full && batches) batches->push_back(std::move(*full));
+    }
+    FAIL("the scheduler never finished");
+    return fetched;
+}
+
+target_state done_state(std::string hash = "h", std::optional<std::uint64_t> serial = std::nullopt, std::string etag = {}) {
+    target_state t;
+    t.status = target_status::done;
+    t.content_hash = std::move(hash);
+    t.last_serial = serial;
+    t.etag = std::move(etag);
+    return t;
+}
+
+} // namespace
+
+TEST_CASE("scheduler: --ids duplicates are fetched once, in order, then the run is finished") {
+    auto s = make({});
+    s.add_ids(targets({"A", "B", "A", "C", "B"}));
+    CHECK(drain(s, [](const auto& t) { return written(t.id); }) == std::vector<std::string>{"A", "B", "C"});
+    CHECK(s.written() == 3);
+    CHECK(s.target_reached() == false);
+}
+
+TEST_CASE("scheduler: --target counts fetches in flight, and a failure lets another target take its place") {
+    auto s = make({.target = 2});
+    s.add_ids(targets({"A", "B", "C", "D"}));
+    auto a = s.next(), b = s.next();
+    REQUIRE(a.kind == step_kind::fetch);
+    REQUIRE(b.kind == step_kind::fetch);
+    CHECK(s.next().kind == step_kind::wait); // two in flight cover the target
+    s.complete(a.target, failed("A"));
+    auto c = s.next();
+    REQUIRE(c.kind == step_kind::fetch);
+    CHECK(c.target.id == "C");
+    s.complete(b.target, written("B"));
+    CHECK(s.next().kind == step_kind::wait);
+    s.complete(c.target, written("C"));
+    CHECK(s.next().kind == step_kind::finished);
+    CHECK(s.target_reached());
+    CHECK(s.written() == 2);
+    REQUIRE(s.failures().size() == 1);
+    CHECK(s.failures()[0].id == "A");
+    CHECK(s.queued() == 1); // D: never fetched
+}
+
+TEST_CASE("scheduler: one listing at a time, more listings until the source says done") {
+    auto s = make({});
+    auto first = s.next();
+    CHECK(first.kind == step_kind::list);
+    CHECK(s.next().kind == step_kind::wait); // a listing is in progress
+    s.listed(targets({"A", "B"}), false);
+    auto a = s.next();
+    CHECK(a.target.id == "A");
+    auto b = s.next();
+    CHECK(b.target.id == "B");
+    CHECK(s.next().kind == step_kind::list); // more to list, even with fetches in flight
+    s.listed(targets({"B", "C"}), true);     // B again: already claimed
+    auto c = s.next();
+    CHECK(c.target.id == "C");
+    CHECK(s.next().kind == step_kind::finished); // nothing discovers targets: in-flight fetches need not be awaited
+    CHECK(s.exhausted());
+}
+
+TEST_CASE("scheduler: a failed listing ends the enumeration") {
+    auto s = make({});
+    REQUIRE(s.next().kind == step_kind::list);
+    s.listing_failed();
+    CHECK(s.next().kind == step_kind::finished);
+}
+
+TEST_CASE("scheduler: discovered targets are queued once, waited for while fetches are in flight, and recorded as pending") {
+    auto s = make({.with_state = true, .discovers_targets = true});
+    s.add_ids(targets({"celery"}));
+    auto celery = s.next();
+    REQUIRE(celery.kind == step_kind::fetch);
+    CHECK(s.next().kind == step_kind::wait); // celery may discover more
+    s.complete(celery.target, written("celery", {"kombu", "vine", "celery"}));
+    auto kombu = s.next(), vine = s.next();
+    CHECK(kombu.target.id == "kombu");
+    CHECK(vine.target.id == "vine");
+    s.complete(kombu.target, written("kombu", {"vine", "amqp"}));
+    s.complete(vine.target, written("vine"));
+    CHECK(s.next().target.id == "amqp");
+    const auto b = s.take_batch();
+    CHECK(b.discovered == std::vector<std::string>{"kombu", "vine", "amqp"}); // vine was claimed when kombu named it
+    CHECK(b.records.size() == 3);
+}
+
+TEST_CASE("scheduler: a batch is handed over when it holds batch-size records and state changes; the rest at the end") {
+    auto s = make({.batch_size = 3, .with_state = true});
+    s.add_ids(targets({"A", "B", "C", "D", "E"}));
+    std::vector<pipeline::batch> batches;
+    drain(s, [](const auto& t) { return t.id == "B" ? failed("B") : written(t.id); }, &batches);
+    REQUIRE(batches.size() == 1);
+    CHECK(batches[0].records.size() == 2); // A, C
+    CHECK(batches[0].updates.size() == 1); // B failed
+    CHECK(batches[0].updates[0].status == target_status::failed);
+    CHECK(batches[0].record_updates.size() == 2);
+    CHECK(batches[0].records[0].fetched_at == "2026-12-01T00:00:00Z");
+    const auto rest = s.take_batch();
+    CHECK(rest.records.size() == 2); // D, E
+    CHECK(s.take_batch().empty());
+}
+
+TEST_CASE("scheduler: --resume skips what is done or failed for good, fetches the rest first, and counts done records towards --target") {
+    std::unordered_map<std::string, target_state> known;
+    known["A"] = done_state();
+    target_state gone, flaky, pending;
+    gone.status = target_status::failed;
+    gone.permanent = true;
+    flaky.status = target_status::failed;
+    pending.status = target_status::pending;
+    known["B"] = gone;
+    known["C"] = flaky;
+    known["D"] = pending;
+    auto s = make({.target = 4, .with_state = true, .mode = state::run_mode::resume}, known);
+    s.resume_from_state([](const std::string& id) -> std::optional<sources::target> {
+        if (id == "D") return std::nullopt; // an id the source no longer accepts
+        return target(id);
+    });
+    CHECK(s.written() == 1);
+    s.listed(targets({"A", "B", "E", "F", "G"}), true);
+    auto fetched = drain(s, [](const auto& t) { return written(t.id); });
+    std::ranges::sort(fetched);
+    CHECK(fetched == std::vector<std::string>{"C", "E", "F"}); // target 4: A + 3
+    CHECK(s.target_reached());
+}
+
+TEST_CASE("scheduler: --incremental skips what the index says is unchanged and revalidates the rest with its ETag") {
+    std::unordered_map<std::string, target_state> known;
+    known["same"] = done_state("h", 10, "\"e1\"");
+    known["newer"] = done_state("h", 10, "\"e2\"");
+    auto s = make({.source = "pypi", .with_state = true, .mode = state::run_mode::incremental}, known);
+    s.listed({target("same", 10, true), target("newer", 11, true), target("new", 3, true)}, true);
+    auto newer = s.next();
+    REQUIRE(newer.kind == step_kind::fetch);
+    CHECK(newer.target.id == "newer");
+    CHECK(newer.target.etag == "\"e2\"");
+    CHECK(s.unchanged() == 1); // "same": no request
+    auto fresh = s.next();
+    CHECK(fresh.target.id == "new");
+    CHECK(fresh.target.etag.empty());
+    s.complete(newer.target, sources::not_modified{"newer", "\"e3\""});
+    CHECK(s.unchanged() == 2);
+    const auto b = s.take_batch();
+    REQUIRE(b.updates.size() == 1);
+    CHECK(b.updates[0].etag == "\"e3\"");
+    CHECK(b.updates[0].last_serial == 11u); // the index's serial, stored for the next run
+}
+
+TEST_CASE("scheduler: --incremental writes a revalidated record only when its content changed") {
+    // The content hash of written("X") as the scheduler computes it: learnt from a first run.
+    auto first = make({.with_state = true});
+    first.add_ids(targets({"X"}));
+    drain(first, [](const auto& t) { return written(t.id); });
+    const auto hash = first.take_batch().record_updates.at(0).content_hash;
+    REQUIRE(hash.size() == 64);
+
+    std::unordered_map<std::string, target_state> known;
+    known["X"] = done_state(hash);
+    known["Y"] = done_state("an older hash");
+    auto s = make({.with_state = true, .mode = state::run_mode::incremental}, known);
+    s.add_ids(targets({"X", "Y"}));
+    drain(s, [](const auto& t) { return written(t.id); });
+    const auto b = s.take_batch();
+    REQUIRE(b.records.size() == 1);
+    CHECK(b.records[0].id == "Y");
+    CHECK(s.unchanged() == 1);
+    REQUIRE(b.updates.size() == 1); // X: validators refreshed, keeps its shard
+    CHECK(b.updates[0].id == "X");
+    CHECK(b.updates[0].shard.empty());
+}
+
+TEST_CASE("scheduler: a record answered under another id (a renamed project) is written once, and both ids are done") {
+    auto s = make({.source = "pypi", .with_state = true});
+    s.add_ids(targets({"old-name", "new-name"}));
+    drain(s, [](const auto&) { return written("new-name"); });
+    const auto b = s.take_batch();
+    CHECK(b.records.size() == 1);
+    REQUIRE(b.updates.size() == 1);
+    CHECK(b.updates[0].id == "old-name");
+    CHECK(b.updates[0].status == target_status::done);
+}
+
+TEST_CASE("scheduler: after stop, nothing more is handed out and cancelled fetches are no failures") {
+    auto s = make({.with_state = true});
+    s.add_ids(targets({"A", "B", "C"}));
+    auto a = s.next(), b = s.next();
+    s.stop();
+    CHECK(s.next().kind == step_kind::finished);
+    s.complete(a.target, failed("A", "GET http://127.0.0.1/A: cancelled", false));
+    s.complete(b.target, failed("B", "not found (HTTP 404)"));
+    CHECK(s.failures().size() == 1); // B's answer came; A stays pending for a later run
+    CHECK(s.take_batch().updates.size() == 1);
+}
+
+TEST_CASE("scheduler: an unclaimed target is handed out again first") {
+    auto s = make({});
+    s.add_ids(targets({"A", "B"}));
+    auto a = s.next();
+    s.unclaim(a.target);
+    CHECK(s.in_flight() == 0);
+    CHECK(s.next().target.id == "A");
+}
+
+TEST_CASE("scheduler: failures are redacted before anything records them") {
+    auto s = make({.with_state = true});
+    s.add_ids(targets({"A"}));
+    auto a = s.next();
+    s.complete(a.target, sources::target_failure{"A", "https://user:secret@mirror.example/A", 500, "GET https://user:secret@mirror.example/A: HTTP 500", 3, false});
+    REQUIRE(s.failures().size() == 1);
+    CHECK(s.failures()[0].url.find("secret") == std::string::npos);
+    CHECK(s.failures()[0].reason.find("secret") == std::string::npos);
+    CHECK(s.take_batch().updates.at(0).url.find("secret") == std::string::npos);
+}
