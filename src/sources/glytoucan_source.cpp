@@ -169,7 +169,7 @@ asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
     if (!t.listed && !record.wurcs && !record.glycoct && !record.enriched)
         co_return target_failure{accession, seqs.res.url, seqs.res.status, "not found: no sequence in GlyCosmos and not in GlyGen",
                                  seqs.attempts, true};
-    co_return fetched{accession, std::move(record), std::nullopt, {}, {}};
+    co_return fetched{accession, make_record(std::move(record)), std::nullopt, {}, {}};
 }
 
 } // namespace harvest::sources

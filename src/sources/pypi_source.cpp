@@ -143,7 +143,7 @@ asio::awaitable<outcome> pypi_source::fetch(const target& t) {
             if (auto name = requirement_name(requirement)) out.discovered.push_back(normalize_project_name(*name));
     }
     if (version) out.id = t.id;
-    out.record = std::move(record);
+    out.record = make_record(std::move(record));
     co_return out;
 }
 

@@ -5,6 +5,7 @@
 #include "support/self_signed.hpp"
 
 #include <harvest/pipeline/committer.hpp>
+#include <harvest/sources/glycan_record.hpp>
 #include <harvest/state/dataset_recovery.hpp>
 
 #include <doctest/doctest.h>
@@ -38,7 +39,7 @@ batch records(const std::vector<std::string>& ids) {
         sources::glycan_record r;
         r.accession = id;
         r.mass = 1234.5;
-        b.records.push_back({id, "glytoucan", "2026-12-01T00:00:00Z", r});
+        b.records.push_back({id, "glytoucan", "2026-12-01T00:00:00Z", sources::make_record(r)});
         state::target_update u;
         u.id = id;
         u.attempts = 1;

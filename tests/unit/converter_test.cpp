@@ -19,22 +19,25 @@ using convert::output_format;
 
 namespace {
 
-convert::training_record pytest_record() {
+sources::pypi_record pytest_fields() {
     simdjson::ondemand::parser parser;
     auto body = test::fixture_text("pypi/pytest.json");
     sources::pypi_record r;
     REQUIRE(sources::parse_pypi_project(parser, body, false, r).empty());
-    return {"pytest", "pypi", "2026-12-01T00:00:00Z", r};
+    return r;
 }
 
-convert::training_record glycan() {
+sources::glycan_record glycan_fields() {
     simdjson::ondemand::parser parser;
     auto body = test::fixture_text("glycan/glygen/glycan_detail/G17689DH.json");
     sources::glycan_record r;
     r.accession = "G17689DH";
     REQUIRE(sources::parse_glygen_detail(parser, body, r).empty());
-    return {"G17689DH", "glytoucan", "2026-12-01T00:00:00Z", r};
+    return r;
 }
+
+convert::training_record pytest_record() { return {"pytest", "pypi", "2026-12-01T00:00:00Z", sources::make_record(pytest_fields())}; }
+convert::training_record glycan() { return {"G17689DH", "glytoucan", "2026-12-01T00:00:00Z", sources::make_record(glycan_fields())}; }
 
 std::string line_of(const convert::training_record& item, output_format f) {
     std::string out;
@@ -73,7 +76,7 @@ TEST_CASE("converter: raw is one JSON line with the identity, the fetch time, th
     CHECK(std::string_view(doc["source"]) == "pypi");
     CHECK(std::string_view(doc["fetched_at"]) == "2026-12-01T00:00:00Z");
     CHECK(std::int64_t(doc["schema_version"]) == convert::schema_version);
-    const auto& r = std::get<sources::pypi_record>(item.record);
+    const auto r = pytest_fields();
     CHECK(std::string_view(doc["record"]["name"]) == r.name);
     CHECK(std::string_view(doc["record"]["version"]) == r.version);
     CHECK(simdjson::dom::array(doc["record"]["versions"]).size() == r.versions.size());
@@ -86,14 +89,14 @@ TEST_CASE("converter: text renders only the fields the record has, in words") {
     simdjson::dom::parser parser;
     const std::string text(std::string_view(parse(parser, line_of(g, output_format::text))["text"]));
     CHECK(text.starts_with("GlyTouCan accession G17689DH is a glycan"));
-    const auto& r = std::get<sources::glycan_record>(g.record);
+    const auto r = glycan_fields();
     if (r.mass) CHECK(text.find("Its monoisotopic mass is ") != std::string::npos);
     if (r.iupac) CHECK(text.find("Its IUPAC name is " + *r.iupac + ".") != std::string::npos);
     CHECK(text.find("WURCS") == (r.wurcs ? text.find("Its WURCS sequence is " + *r.wurcs + ".") + 4 : std::string::npos));
     CHECK(text.find("Its permethylated mass") == (r.mass_pme ? text.find("Its permethylated mass") : std::string::npos));
     sources::glycan_record bare;
     bare.accession = "G00012MO";
-    CHECK(convert::render_text(bare) == "GlyTouCan accession G00012MO is a glycan.");
+    CHECK(sources::render_text(bare) == "GlyTouCan accession G00012MO is a glycan.");
 }
 
 TEST_CASE("converter: chat alternates user and assistant turns, each answer from one field") {
@@ -101,7 +104,7 @@ TEST_CASE("converter: chat alternates user and assistant turns, each answer from
     simdjson::dom::parser parser;
     auto doc = parse(parser, line_of(item, output_format::chat));
     simdjson::dom::array messages = doc["messages"];
-    const auto turns = convert::chat_turns(item.record);
+    const auto turns = item.record->chat();
     REQUIRE(messages.size() == 2 * turns.size());
     REQUIRE(!turns.empty());
     std::size_t i = 0;
@@ -110,15 +113,14 @@ TEST_CASE("converter: chat alternates user and assistant turns, each answer from
         CHECK(std::string_view(m["content"]) == (i % 2 == 0 ? turns[i / 2].question : turns[i / 2].answer));
         ++i;
     }
-    const auto& r = std::get<sources::pypi_record>(item.record);
-    CHECK(turns[0].answer == r.name); // the summary asks for the package's name
+    CHECK(turns[0].answer == pytest_fields().name); // the summary asks for the package's name
 }
 
 TEST_CASE("converter: invalid UTF-8 from a server becomes U+FFFD, so every line parses") {
     sources::glycan_record r;
     r.accession = "G00001AA";
     r.iupac = std::string("Gal\xff\xfe(b1-4)GlcNAc");
-    const auto line = line_of({"G00001AA", "glytoucan", "t", r}, output_format::raw);
+    const auto line = line_of({"G00001AA", "glytoucan", "t", sources::make_record(r)}, output_format::raw);
     simdjson::dom::parser parser;
     const std::string iupac(std::string_view(parse(parser, line)["record"]["iupac"]));
     CHECK(iupac == "Gal\xef\xbf\xbd\xef\xbf\xbd(b1-4)GlcNAc");

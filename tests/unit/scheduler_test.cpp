@@ -1,6 +1,7 @@
 // The scheduler without sockets: steps handed out, dedup, --target accounting, plans from the
 // state, discoveries, and the batches for the committer, driven by hand-made outcomes.
 #include <harvest/pipeline/scheduler.hpp>
+#include <harvest/sources/glycan_record.hpp>
 
 #include <doctest/doctest.h>
 
@@ -32,7 +33,7 @@ sources::outcome written(const std::string& id, std::vector<std::string> discove
     sources::glycan_record r;
     r.accession = id;
     r.wurcs = "WURCS=2.0/1,1,0/[a2122h-1b_1-5]/1/";
-    return sources::fetched{id, r, std::nullopt, std::move(discovered), std::move(etag)};
+    return sources::fetched{id, sources::make_record(r), std::nullopt, std::move(discovered), std::move(etag)};
 }
 
 sources::outcome failed(const std::string& id, std::string reason = "not found (HTTP 404)", bool permanent = true) {

@@ -5,7 +5,6 @@
 #include <harvest/export/json_writer.hpp>
 
 #include <optional>
-#include <vector>
 #include <string>
 #include <string_view>
 
@@ -19,19 +18,5 @@ std::optional<output_format> parse_output_format(std::string_view name) noexcept
 
 // Appends the record's JSON line (ending in '\n') to `out`.
 void convert_record(const training_record& item, output_format format, std::string& out);
-
-struct chat_turn {
-    std::string question;
-    std::string answer;
-};
-
-// Question-answer pairs derived only from the fields the record has, in a fixed order.
-std::vector<chat_turn> chat_turns(const record_variant& record);
-
-// The typed fields of a record as one JSON object (the "record" member of the raw format).
-void write_record_object(exporting::json_writer& w, const record_variant& record);
-
-// A faithful English rendering of the record's present fields, for language-model training.
-std::string render_text(const record_variant& record);
 
 } // namespace harvest::convert

@@ -1,6 +1,8 @@
 #pragma once
 // One merged glycan: GlyTouCan accession and sequences (GlyCosmos) plus, when enriched, the
 // GlyGen detail fields. Every field but the accession may be missing.
+#include <harvest/sources/record.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,5 +51,10 @@ struct glycan_record {
     std::vector<glycan_motif> motifs;
     std::vector<glycan_crossref> crossrefs;
 };
+
+// The renderings typed_record<glycan_record> calls (record.hpp).
+void write_record_object(exporting::json_writer& w, const glycan_record& r);
+std::string render_text(const glycan_record& r);
+std::vector<chat_turn> chat_turns(const glycan_record& r);
 
 } // namespace harvest::sources

@@ -1,5 +1,7 @@
 #pragma once
 // One PyPI project (or one release of it), from the JSON API. Every field may be missing.
+#include <harvest/sources/record.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,5 +33,10 @@ struct pypi_record {
     std::optional<std::size_t> vulnerability_count;
     std::optional<std::string> description; // only with --with-description
 };
+
+// The renderings typed_record<pypi_record> calls (record.hpp).
+void write_record_object(exporting::json_writer& w, const pypi_record& r);
+std::string render_text(const pypi_record& r);
+std::vector<chat_turn> chat_turns(const pypi_record& r);
 
 } // namespace harvest::sources

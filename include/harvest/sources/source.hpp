@@ -3,8 +3,7 @@
 // enumeration, and one fetch per target that yields a typed record or a failure.
 #include <harvest/error.hpp>
 #include <harvest/export/json_writer.hpp>
-#include <harvest/sources/glycan_record.hpp>
-#include <harvest/sources/pypi_record.hpp>
+#include <harvest/sources/record.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -16,8 +15,6 @@
 #include <vector>
 
 namespace harvest::sources {
-
-using record_variant = std::variant<glycan_record, pypi_record>;
 
 // One thing to harvest, as the scheduler and the state know it: no source's own fields (what a
 // listing told a source about a target stays inside that source).
@@ -45,7 +42,7 @@ inline bool is_permanent_status(unsigned status) noexcept {
 
 struct fetched {
     std::string id; // the record's canonical id (a renamed project answers under its new name)
-    record_variant record;
+    record_ptr record;
     std::optional<std::uint64_t> revision; // the record's own change counter (PyPI's X-PyPI-Last-Serial)
     std::vector<std::string> discovered; // ids this record points at (--follow-deps)
     std::string etag;                    // validator for the next revalidation, if the service sent one
