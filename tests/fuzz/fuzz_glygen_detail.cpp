@@ -1,6 +1,6 @@
 // GlyGen detail and error bodies: any input parses or fails with a reason, never crashes,
 // and a failure leaves the record as it was.
-#include <harvest/sources/glycan_parsers.hpp>
+#include <harvest/sources/glytoucan/glycan_parsers.hpp>
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-#include <harvest/sources/pypi_parsers.hpp>
+#include <harvest/sources/pypi/pypi_parsers.hpp>
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,6 +1,6 @@
 // The PEP 691 index: the whole-body parser and the streaming splitter (fed in pieces whose size
 // comes from the input) must agree on every input that both accept.
-#include <harvest/sources/pypi_parsers.hpp>
+#include <harvest/sources/pypi/pypi_parsers.hpp>
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-#include <harvest/sources/glycan_parsers.hpp>
+#include <harvest/sources/glytoucan/glycan_parsers.hpp>
 
 #include <cstdint>
 #include <cstdlib>

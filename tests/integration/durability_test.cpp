@@ -5,7 +5,7 @@
 #include "support/test_client.hpp"
 #include "support/test_server.hpp"
 
-#include <harvest/sources/pypi_name.hpp>
+#include <harvest/sources/pypi/pypi_name.hpp>
 
 #include <sqlite3.h>
 

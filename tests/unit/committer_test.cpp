@@ -5,7 +5,7 @@
 #include "support/self_signed.hpp"
 
 #include <harvest/pipeline/committer.hpp>
-#include <harvest/sources/glycan_record.hpp>
+#include <harvest/sources/glytoucan/glycan_record.hpp>
 #include <harvest/state/dataset_recovery.hpp>
 
 #include <doctest/doctest.h>

@@ -4,8 +4,8 @@
 
 #include <harvest/convert/converter.hpp>
 #include <harvest/export/dataset_writer.hpp>
-#include <harvest/sources/glycan_parsers.hpp>
-#include <harvest/sources/pypi_parsers.hpp>
+#include <harvest/sources/glytoucan/glycan_parsers.hpp>
+#include <harvest/sources/pypi/pypi_parsers.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,5 +1,5 @@
 // The glycan parsers against the real recorded bodies; expected values are read off the bodies.
-#include <harvest/sources/glycan_parsers.hpp>
+#include <harvest/sources/glytoucan/glycan_parsers.hpp>
 
 #include "support/fixture_files.hpp"
 

@@ -1,5 +1,5 @@
 // The PyPI parsers against the real recorded bodies; expected values are read off the bodies.
-#include <harvest/sources/pypi_parsers.hpp>
+#include <harvest/sources/pypi/pypi_parsers.hpp>
 
 #include "support/fixture_files.hpp"
 

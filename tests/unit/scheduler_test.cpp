@@ -1,7 +1,7 @@
 // The scheduler without sockets: steps handed out, dedup, --target accounting, plans from the
 // state, discoveries, and the batches for the committer, driven by hand-made outcomes.
 #include <harvest/pipeline/scheduler.hpp>
-#include <harvest/sources/glycan_record.hpp>
+#include <harvest/sources/glytoucan/glycan_record.hpp>
 
 #include <doctest/doctest.h>
 

@@ -2,7 +2,7 @@
 
 #include <harvest/ascii.hpp>
 #include <harvest/export/json_writer.hpp>
-#include <harvest/sources/pypi_name.hpp>
+#include <harvest/sources/pypi/pypi_name.hpp>
 
 #include <simdjson.h>
 

@@ -1,7 +1,7 @@
 #include "fixture_router.hpp"
 
 #include <harvest/export/json_writer.hpp>
-#include <harvest/sources/pypi_name.hpp>
+#include <harvest/sources/pypi/pypi_name.hpp>
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>

@@ -2,7 +2,7 @@
 
 #include <harvest/export/json_writer.hpp>
 #include <harvest/http/content_coding.hpp>
-#include <harvest/sources/pypi_name.hpp>
+#include <harvest/sources/pypi/pypi_name.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>

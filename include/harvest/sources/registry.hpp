@@ -4,8 +4,8 @@
 // look sources up here and hold no branch on a source's name.
 #include <harvest/http/client.hpp>
 #include <harvest/logger.hpp>
-#include <harvest/sources/glytoucan_source.hpp>
-#include <harvest/sources/pypi_source.hpp>
+#include <harvest/sources/glytoucan/glytoucan_source.hpp>
+#include <harvest/sources/pypi/pypi_source.hpp>
 #include <harvest/sources/source.hpp>
 
 #include <map>

@@ -2,7 +2,7 @@
 // Parsers for the glycan services' bodies (SPARQL JSON results, GlyCosmos gtcid2seqs, GlyGen
 // detail and error bodies). On-Demand, error-code style: each returns an empty string on
 // success or a one-line reason naming the field; a failed parse leaves the output untouched.
-#include <harvest/sources/glycan_record.hpp>
+#include <harvest/sources/glytoucan/glycan_record.hpp>
 
 #include <simdjson.h>
 

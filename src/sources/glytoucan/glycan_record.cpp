@@ -1,4 +1,4 @@
-#include <harvest/sources/glycan_record.hpp>
+#include <harvest/sources/glytoucan/glycan_record.hpp>
 
 #include <charconv>
 

@@ -4,8 +4,8 @@
 // GlyCosmos gtcid2seqs and, unless disabled, GlyGen glycan/detail, fetched concurrently.
 #include <harvest/http/client.hpp>
 #include <harvest/logger.hpp>
-#include <harvest/sources/glycan_parsers.hpp>
-#include <harvest/sources/glycan_record.hpp>
+#include <harvest/sources/glytoucan/glycan_parsers.hpp>
+#include <harvest/sources/glytoucan/glycan_record.hpp>
 #include <harvest/sources/source.hpp>
 
 #include <boost/asio/awaitable.hpp>

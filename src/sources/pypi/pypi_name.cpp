@@ -1,4 +1,4 @@
-#include <harvest/sources/pypi_name.hpp>
+#include <harvest/sources/pypi/pypi_name.hpp>
 
 #include <cctype>
 

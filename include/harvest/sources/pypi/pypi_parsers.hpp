@@ -2,7 +2,7 @@
 // Parsers for PyPI bodies: the JSON API (project and release routes) and the PEP 691 index,
 // plus the name part of PEP 508 requirements. On-Demand, error-code style: an empty string on
 // success, else a one-line reason naming the field; a failed parse leaves the output untouched.
-#include <harvest/sources/pypi_record.hpp>
+#include <harvest/sources/pypi/pypi_record.hpp>
 
 #include <simdjson.h>
 

@@ -1,7 +1,7 @@
-#include <harvest/sources/pypi_parsers.hpp>
+#include <harvest/sources/pypi/pypi_parsers.hpp>
 
 #include <harvest/sources/json_fields.hpp>
-#include <harvest/sources/pypi_name.hpp>
+#include <harvest/sources/pypi/pypi_name.hpp>
 
 #include <algorithm>
 #include <cctype>

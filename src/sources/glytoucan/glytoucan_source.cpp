@@ -1,4 +1,4 @@
-#include <harvest/sources/glytoucan_source.hpp>
+#include <harvest/sources/glytoucan/glytoucan_source.hpp>
 
 #include <harvest/http/redact.hpp>
 

@@ -1,8 +1,8 @@
-#include <harvest/sources/pypi_source.hpp>
+#include <harvest/sources/pypi/pypi_source.hpp>
 
 #include <harvest/http/redact.hpp>
-#include <harvest/sources/pypi_name.hpp>
-#include <harvest/sources/pypi_parsers.hpp>
+#include <harvest/sources/pypi/pypi_name.hpp>
+#include <harvest/sources/pypi/pypi_parsers.hpp>
 
 #include <charconv>
 #include <stdexcept>

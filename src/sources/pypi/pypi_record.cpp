@@ -1,4 +1,4 @@
-#include <harvest/sources/pypi_record.hpp>
+#include <harvest/sources/pypi/pypi_record.hpp>
 
 namespace harvest::sources {
 using exporting::json_writer;
