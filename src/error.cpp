@@ -22,6 +22,7 @@ public:
         case errc::cancelled: return "cancelled";
         case errc::proxy_refused: return "the proxy refused the CONNECT tunnel";
         case errc::invalid_input: return "invalid input";
+        case errc::dataset_exists: return "the output already holds a dataset";
         case errc::listing_failed: return "the listing could not be read";
         case errc::dataset_locked: return "the dataset is locked by another run";
         case errc::write_failed: return "the output could not be written";

@@ -18,6 +18,7 @@ enum class errc {
     cancelled,            // the client was stopped
     proxy_refused,        // the proxy did not open a CONNECT tunnel
     invalid_input,        // a setting, file or id that cannot be used as given
+    dataset_exists,       // the output already holds a dataset, and the run neither continues nor replaces it
     listing_failed,       // the source's enumeration could not be read
     dataset_locked,       // another run holds the dataset
     write_failed,         // the output or its state could not be written (full disk, I/O error)
@@ -35,6 +36,10 @@ struct error {
     std::error_code code;
     std::string message;
     bool permanent = false;
+    // The job setting the message is about, by its name without dashes ("out", "state", "ids",
+    // "split"), or empty. The message starts with that setting's value and names no flag: the
+    // command line shows it as "--<setting> <message>".
+    std::string setting;
 
     friend bool operator==(const error&, const error&) = default;
 };
@@ -44,7 +49,9 @@ struct error {
 class failure : public std::runtime_error {
 public:
     explicit failure(error e) : std::runtime_error(e.message), error_(std::move(e)) {}
-    failure(errc code, std::string message) : failure(error{make_error_code(code), std::move(message), true}) {}
+    failure(errc code, std::string message) : failure(error{make_error_code(code), std::move(message), true, {}}) {}
+    failure(errc code, std::string setting, std::string message)
+        : failure(error{make_error_code(code), std::move(message), true, std::move(setting)}) {}
     const harvest::error& details() const noexcept { return error_; }
 
 private:

@@ -1,5 +1,6 @@
 #include <harvest/cli/collect.hpp>
 
+#include <harvest/cli/errors.hpp>
 #include <harvest/cli/exit_codes.hpp>
 #include <harvest/http/redact.hpp>
 
@@ -35,12 +36,6 @@ std::string progress_bar(const pipeline::progress_snapshot& p) {
     std::string bar = "["; // appended: g++ 12 warns falsely (-Wrestrict) on "[" + string
     bar.append(filled, '#').append(width - filled, ' ') += "] ";
     return bar;
-}
-
-int exit_code_for(const error& e) {
-    if (e.code == errc::invalid_input) return exit_usage;
-    if (e.code == errc::dataset_locked) return exit_locked;
-    return exit_fatal;
 }
 
 } // namespace
@@ -89,7 +84,7 @@ int run_collect(const collect_config& config) {
         if (result.finish_reason == "interrupted") return exit_interrupted;
         return result.report.failures.empty() ? exit_ok : exit_failures;
     } catch (const failure& e) {
-        return report(e.details().message, exit_code_for(e.details()));
+        return report(describe(e.details()), exit_code_for(e.details()));
     } catch (const std::exception& e) {
         return report(e.what(), exit_fatal);
     }

@@ -1,5 +1,6 @@
 // harvest: the command-line entry point.
 #include <harvest/cli/collect.hpp>
+#include <harvest/cli/errors.hpp>
 #include <harvest/cli/exit_codes.hpp>
 #include <harvest/cli/toml_config.hpp>
 #include <harvest/cli/tune.hpp>
@@ -192,9 +193,9 @@ int run_export(const export_flags& f) {
         std::cerr << "harvest export: " << r.records << " records from " << r.files << " files (" << r.superseded
                   << " older versions left out) -> " << (f.latest == "-" ? "standard output" : f.latest) << '\n';
         return harvest::cli::exit_ok;
-    } catch (const std::invalid_argument& e) {
-        std::cerr << "harvest: " << e.what() << '\n';
-        return harvest::cli::exit_usage;
+    } catch (const harvest::failure& e) {
+        std::cerr << "harvest: " << harvest::cli::describe(e.details()) << '\n';
+        return harvest::cli::exit_code_for(e.details());
     } catch (const std::exception& e) {
         std::cerr << "harvest: " << e.what() << '\n';
         return harvest::cli::exit_fatal;
@@ -214,9 +215,9 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
     cfg.log_interval = static_cast<std::int64_t>(f.progress_interval_s * 1000);
     try {
         if (!f.split.empty()) cfg.splits = harvest::exporting::parse_splits(f.split);
-    } catch (const std::invalid_argument& e) {
-        std::cerr << "harvest: " << e.what() << '\n';
-        return harvest::cli::exit_usage;
+    } catch (const harvest::failure& e) {
+        std::cerr << "harvest: " << harvest::cli::describe(e.details()) << '\n';
+        return harvest::cli::exit_code_for(e.details());
     }
     const auto* source = harvest::sources::find_source(cfg.source); // --source is checked against the registry
     if (!f.base_url.empty()) source->set_base_url(cfg.sources, f.base_url);

@@ -1,6 +1,7 @@
 #include <harvest/convert/converter.hpp>
 
 #include <harvest/export/json_writer.hpp>
+#include <harvest/export/sha256.hpp>
 
 namespace harvest::convert {
 
@@ -11,12 +12,14 @@ std::optional<output_format> parse_output_format(std::string_view name) noexcept
     return std::nullopt;
 }
 
-void convert_record(const training_record& item, output_format format, std::string& out) {
+namespace {
+
+void write_line(const training_record& item, std::string_view fetched_at, output_format format, std::string& out) {
     exporting::json_writer w(out);
     w.begin_object().key("id").value(item.id).key("source").value(item.source);
     switch (format) {
     case output_format::raw:
-        w.key("fetched_at").value(item.fetched_at).key("schema_version").value(schema_version).key("record");
+        w.key("fetched_at").value(fetched_at).key("schema_version").value(schema_version).key("record");
         item.record->write_object(w);
         break;
     case output_format::text:
@@ -33,6 +36,16 @@ void convert_record(const training_record& item, output_format format, std::stri
     }
     w.end_object();
     out += '\n';
+}
+
+} // namespace
+
+void convert_record(const training_record& item, output_format format, std::string& out) { write_line(item, item.fetched_at, format, out); }
+
+std::string content_hash(const training_record& item) {
+    std::string canonical;
+    write_line(item, "", output_format::raw, canonical);
+    return exporting::sha256_hex(canonical);
 }
 
 } // namespace harvest::convert

@@ -1,5 +1,7 @@
 #include <harvest/export/dataset_writer.hpp>
 
+#include <harvest/error.hpp>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -35,7 +37,11 @@ std::uint64_t fnv1a(std::string_view s) {
 } // namespace
 
 std::vector<split_spec> parse_splits(std::string_view text) {
-    const std::string expected = " (expected name=fraction,... with fractions summing to 1, e.g. train=0.9,val=0.05,test=0.05)";
+    const std::string spec(text);
+    auto bad = [&spec](const std::string& why) {
+        return failure(errc::invalid_input, "split",
+                       spec + ": " + why + " (expected name=fraction,... with fractions summing to 1, e.g. train=0.9,val=0.05,test=0.05)");
+    };
     std::vector<split_spec> out;
     double total = 0;
     while (!text.empty()) {
@@ -43,21 +49,21 @@ std::vector<split_spec> parse_splits(std::string_view text) {
         const auto item = text.substr(0, comma);
         text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
         const auto eq = item.find('=');
-        if (eq == std::string_view::npos) throw std::invalid_argument("--split: '" + std::string(item) + "' has no '='" + expected);
+        if (eq == std::string_view::npos) throw bad("'" + std::string(item) + "' has no '='");
         split_spec s{std::string(item.substr(0, eq)), 0};
-        if (!valid_split_name(s.name)) throw std::invalid_argument("--split: '" + s.name + "' is not a split name (a-z, 0-9, _ and -)" + expected);
+        if (!valid_split_name(s.name)) throw bad("'" + s.name + "' is not a split name (a-z, 0-9, _ and -)");
         for (const auto& other : out)
-            if (other.name == s.name) throw std::invalid_argument("--split: '" + s.name + "' appears twice");
+            if (other.name == s.name) throw bad("'" + s.name + "' appears twice");
         const std::string number(item.substr(eq + 1));
         char* end = nullptr;
         s.fraction = std::strtod(number.c_str(), &end);
         if (number.empty() || *end != '\0' || !(s.fraction > 0) || s.fraction > 1)
-            throw std::invalid_argument("--split: '" + number + "' for " + s.name + " is not a fraction in (0, 1]" + expected);
+            throw bad("'" + number + "' for " + s.name + " is not a fraction in (0, 1]");
         total += s.fraction;
         out.push_back(std::move(s));
     }
-    if (out.empty()) throw std::invalid_argument("--split: empty" + expected);
-    if (std::abs(total - 1.0) > 1e-6) throw std::invalid_argument("--split: fractions sum to " + std::to_string(total) + expected);
+    if (out.empty()) throw bad("empty");
+    if (std::abs(total - 1.0) > 1e-6) throw bad("fractions sum to " + std::to_string(total));
     return out;
 }
 
@@ -91,26 +97,25 @@ std::optional<output_name> parse_output_name(std::string_view stem, compression 
     return out;
 }
 
-void validate_output(const std::string& out, std::optional<std::size_t> shard_size, const std::vector<split_spec>& splits, std::string_view flag) {
-    const std::string named = std::string(flag) + " " + out;
+void validate_output(const std::string& out, std::optional<std::size_t> shard_size, const std::vector<split_spec>& splits, std::string_view setting) {
+    auto bad = [&](const std::string& why) { return failure(errc::invalid_input, std::string(setting), out + ": " + why); };
     if (out == "-") {
-        if (shard_size || !splits.empty()) throw std::invalid_argument(std::string(flag) + " -: standard output takes neither --shard-size nor --split");
+        if (shard_size || !splits.empty()) throw bad("standard output takes neither shards nor splits");
         return;
     }
     const auto c = compression_for(out);
-    if (!c) throw std::invalid_argument(named + ": expected a path ending in .jsonl, .jsonl.gz or .jsonl.zst, or - for standard output");
+    if (!c) throw bad("expected a path ending in .jsonl, .jsonl.gz or .jsonl.zst, or - for standard output");
     const fs::path p(out);
     const auto name = p.filename().string();
     if (name.size() == extension(*c).size())
-        throw std::invalid_argument(named + ": the file name needs a stem before " + std::string(extension(*c)));
+        throw bad("the file name needs a stem before " + std::string(extension(*c)));
     const auto dir = p.parent_path();
-    if (!dir.empty() && !fs::is_directory(dir)) throw std::invalid_argument(named + ": directory " + dir.string() + " does not exist");
+    if (!dir.empty() && !fs::is_directory(dir)) throw bad("directory " + dir.string() + " does not exist");
     // Permissions alone do not tell (root, read-only mounts, /proc): try to create a file.
     const auto probe = (dir.empty() ? fs::path(".") : dir) / (".harvest-probe-" + std::to_string(::getpid()));
     const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
-        throw std::invalid_argument(named + ": cannot create files in directory " + (dir.empty() ? std::string(".") : dir.string()) + " (" +
-                                    std::strerror(errno) + ")");
+        throw bad("cannot create files in directory " + (dir.empty() ? std::string(".") : dir.string()) + " (" + std::strerror(errno) + ")");
     ::close(fd);
     ::unlink(probe.c_str());
 }

@@ -68,7 +68,7 @@ std::string id_of(simdjson::ondemand::parser& parser, std::string_view line, con
 } // namespace
 
 snapshot_result write_latest_snapshot(const fs::path& manifest, const std::string& out, const std::optional<std::string>& split) {
-    validate_output(out, std::nullopt, {}, "--latest");
+    validate_output(out, std::nullopt, {}, "latest");
     const auto files = files_of(manifest, split);
     simdjson::ondemand::parser parser;
     // Pass 1: the file holding each id's latest version (later files were written later).

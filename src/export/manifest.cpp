@@ -48,7 +48,7 @@ std::string manifest::to_json() const {
 
 manifest read_manifest(const std::filesystem::path& path) {
     auto bad = [&path](const std::string& why) {
-        return failure(errc::invalid_input, "--manifest " + path.string() + ": " + why);
+        return failure(errc::invalid_input, "manifest", path.string() + ": " + why);
     };
     simdjson::dom::parser parser;
     simdjson::dom::element doc;

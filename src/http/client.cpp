@@ -259,7 +259,7 @@ struct client::impl {
         if (options.ca_file) {
             boost::system::error_code ec;
             tls_ctx.load_verify_file(options.ca_file->string(), ec);
-            if (ec) throw std::runtime_error("--ca-file " + options.ca_file->string() + ": cannot load: " + ec.message());
+            if (ec) throw failure(errc::invalid_input, "ca-file", options.ca_file->string() + ": cannot load: " + ec.message());
         }
     }
 

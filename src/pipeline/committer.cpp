@@ -20,6 +20,7 @@ std::optional<error> committer::commit(batch b) {
             convert::convert_record(b.records[i], target_.format, line_);
             auto shard = out.add(b.records[i].id, line_);
             if (target_.state) {
+                if (b.record_updates[i].content_hash.empty()) b.record_updates[i].content_hash = convert::content_hash(b.records[i]);
                 b.record_updates[i].shard = std::move(shard);
                 b.updates.push_back(std::move(b.record_updates[i]));
             }
@@ -39,7 +40,7 @@ std::optional<error> committer::commit(batch b) {
             step(commit_step::sealed);
         }
     } catch (const std::exception& e) {
-        failed_ = error{make_error_code(errc::write_failed), e.what(), false};
+        failed_ = error{make_error_code(errc::write_failed), e.what(), false, {}};
     }
     busy_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
     return failed_;

@@ -40,7 +40,7 @@ std::vector<sources::target> read_ids(const std::string& file, const sources::so
     std::ifstream in;
     if (file != "-") {
         in.open(file);
-        if (!in) throw failure(errc::invalid_input, "--ids " + file + ": cannot read the file");
+        if (!in) throw failure(errc::invalid_input, "ids", file + ": cannot read the file");
     }
     std::istream& s = file == "-" ? std::cin : in;
     std::vector<sources::target> out;
@@ -54,7 +54,7 @@ std::vector<sources::target> read_ids(const std::string& file, const sources::so
         try {
             out.push_back(source.parse_id(line));
         } catch (const std::invalid_argument& e) {
-            throw failure(errc::invalid_input, "--ids " + file + " line " + std::to_string(line_no) + ": " + e.what());
+            throw failure(errc::invalid_input, "ids", file + " line " + std::to_string(line_no) + ": " + e.what());
         }
     }
     return out;
@@ -70,7 +70,7 @@ public:
         : config_(config), log_(log), hooks_(std::move(hooks)), descriptor_(sources::find_source(config.source)),
           client_(ioc_.get_executor(), config.http, log), signals_(ioc_, SIGINT, SIGTERM), drain_timer_(ioc_), progress_timer_(ioc_),
           work_(ioc_), wake_(ioc_, 1), commit_slots_(ioc_, config.commit_queue) {
-        if (!descriptor_) throw failure(errc::invalid_input, "--source " + config.source + ": not a source harvest knows");
+        if (!descriptor_) throw failure(errc::invalid_input, "source", config.source + ": not a source harvest knows");
         source_ = descriptor_->make(client_, config.sources, log);
     }
 
@@ -90,8 +90,7 @@ public:
                 failures_path_ = sibling("failures.jsonl");
                 open_state();
             } else if (config_.resume || config_.incremental || config_.fresh || config_.state_file) {
-                throw failure(errc::invalid_input,
-                              "--out -: standard output keeps no state; --resume, --incremental, --fresh and --state need a file output");
+                throw failure(errc::invalid_input, "out", "-: standard output keeps no state; resuming, incremental runs, fresh starts and a state file need a file output");
             }
             output_.emplace(config_.out, config_.shard_size, config_.splits);
             committer_.emplace(committer_target{*output_, state_ ? &*state_ : nullptr, run_id_, config_.source, config_.format}, hooks_.commit);
@@ -130,19 +129,18 @@ private:
     // repairs what a crashed run left behind. Nothing is touched before the lock is held.
     void open_state() {
         if (int{config_.resume} + int{config_.incremental} + int{config_.fresh} > 1)
-            throw failure(errc::invalid_input, "--resume, --incremental and --fresh exclude each other (pick one)");
+            throw failure(errc::invalid_input, "resume, incremental and fresh exclude each other (pick one)");
         const fs::path path = config_.state_file ? fs::path(*config_.state_file) : fs::path(config_.out + ".state.sqlite");
         lock_.emplace(fs::path(path.string() + ".lock"), started_at_);
         if (config_.fresh && fs::exists(path)) discard_dataset(path);
         state_.emplace(path);
         const auto runs = state_->runs();
         if (!runs.empty() && !config_.resume && !config_.incremental)
-            throw failure(errc::invalid_input, "--out " + config_.out + ": the dataset has state from " + std::to_string(runs.size()) +
-                                                   " earlier run(s) in " + path.string() +
-                                                   "; use --resume to continue it, --incremental to update it, or --fresh to start over");
+            throw failure(errc::dataset_exists, "out", config_.out + ": the dataset has state from " + std::to_string(runs.size()) +
+                                                        " earlier run(s) in " + path.string());
         if (auto held = state_->source(); held && *held != config_.source)
-            throw failure(errc::invalid_input, "--state " + path.string() + ": holds a " + *held + " dataset, not " + config_.source +
-                                                   " (use another --out or --state)");
+            throw failure(errc::invalid_input, "state", path.string() + ": holds a " + *held + " dataset, not " + config_.source +
+                                                     " (use another output or state file)");
         mode_ = runs.empty() ? state::run_mode::first : config_.resume ? state::run_mode::resume : state::run_mode::incremental;
 
         const exporting::dataset_writer layout(config_.out, config_.shard_size, config_.splits);
@@ -448,8 +446,6 @@ job_result run_job(const job_config& config, const logger& log, engine_hooks hoo
     } catch (const failure&) {
         throw;
     } catch (const std::invalid_argument& e) {
-        throw failure(errc::invalid_input, e.what());
-    } catch (const state::state_error& e) {
         throw failure(errc::invalid_input, e.what());
     } catch (const state::lock_held& e) {
         throw failure(errc::dataset_locked, e.what());

@@ -127,13 +127,13 @@ void scheduler::accept(const sources::target& t, sources::fetched got) {
     convert::training_record item{got.id, options_.source, {}, std::move(got.record)};
     state::target_update update;
     if (options_.with_state) {
-        std::string canonical; // the record without its fetch time: what "changed" means
-        convert::convert_record(item, convert::output_format::raw, canonical);
-        const auto revision = got.revision ? got.revision : t.revision;
-        update = done_update(item.id, got.etag, revision, exporting::sha256_hex(canonical));
-        if (t.id != item.id) batch_.updates.push_back(done_update(t.id, {}, revision, update.content_hash));
         const auto* before = known(item.id);
         const bool in_output = before && before->status == state::target_status::done;
+        // The content hash is the committer's work (off the network thread) unless it decides here.
+        const bool compare = in_output && options_.mode == state::run_mode::incremental;
+        const auto revision = got.revision ? got.revision : t.revision;
+        update = done_update(item.id, got.etag, revision, compare || t.id != item.id ? convert::content_hash(item) : std::string());
+        if (t.id != item.id) batch_.updates.push_back(done_update(t.id, {}, revision, update.content_hash));
         if (in_output && (options_.mode == state::run_mode::resume || before->content_hash == update.content_hash)) {
             if (options_.mode == state::run_mode::incremental) ++unchanged_;
             batch_.updates.push_back(std::move(update)); // keeps its shard; validators refreshed

@@ -153,7 +153,7 @@ state_store::state_store(const std::filesystem::path& path) : path_(path) {
         const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
         sqlite3_close(db_);
         db_ = nullptr;
-        throw state_error("--state " + file + ": cannot open (" + why + ")");
+        throw state_error(file, "cannot open (" + why + ")");
     }
     sqlite3_busy_timeout(db_, 5000);
     try {
@@ -171,9 +171,9 @@ state_store::state_store(const std::filesystem::path& path) : path_(path) {
             if (s.step()) tables = s.integer(0);
         }
         if (tables > 0 && app != application_id)
-            throw state_error("--state " + file + ": a database, but not a harvest state file (expected one written by harvest collect)");
+            throw state_error(file, "a database, but not a harvest state file (expected one written by harvest collect)");
         if (version > schema_version)
-            throw state_error("--state " + file + ": written by a newer harvest (schema " + std::to_string(version) + ", this one reads " +
+            throw state_error(file, "written by a newer harvest (schema " + std::to_string(version) + ", this one reads " +
                               std::to_string(schema_version) + ")");
         exec("PRAGMA journal_mode=WAL");
         exec("PRAGMA synchronous=FULL"); // a committed batch survives power loss, as its shard bytes do
@@ -194,7 +194,7 @@ state_store::state_store(const std::filesystem::path& path) : path_(path) {
         db_ = nullptr;
         if (code != SQLITE_NOTADB && code != SQLITE_CORRUPT) throw;
         const std::string what = e.what();
-        throw state_error("--state " + file + ": not a harvest state file, or corrupt (" + what.substr(what.rfind(": ") + 2) + ")");
+        throw state_error(file, "not a harvest state file, or corrupt (" + what.substr(what.rfind(": ") + 2) + ")");
     }
 }
 

@@ -378,7 +378,7 @@ TEST_CASE("collect --split: the same id lands in the same split on every run") {
 
     auto bad = run_process(harvest_args(server.port(), a.path / "x.jsonl", {"--split", "train=0.9,val=0.2"}));
     CHECK(bad.exit_code == 2);
-    CHECK(bad.err.find("--split: fractions sum to") != std::string::npos);
+    CHECK_MESSAGE(bad.err.find("harvest: --split train=0.9,val=0.2: fractions sum to") != std::string::npos, bad.err);
 }
 
 TEST_CASE("collect: without a terminal, progress is a log line per interval, as text or JSON") {

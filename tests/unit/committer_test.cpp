@@ -44,7 +44,6 @@ batch records(const std::vector<std::string>& ids) {
         u.id = id;
         u.attempts = 1;
         u.last_status = 200;
-        u.content_hash = "hash-" + id;
         b.record_updates.push_back(u);
     }
     return b;
@@ -115,6 +114,8 @@ TEST_CASE("committer: each batch's lines, target states and shard progress are c
     CHECK(steps.size() == 4);
     const auto targets = s.targets("glytoucan");
     CHECK(targets.at("G00001AA").shard == "glycans-00001.jsonl");
+    // The content hash is filled in here, off the network thread, as the converter defines it.
+    CHECK(targets.at("G00001AA").content_hash == convert::content_hash(records({"G00001AA"}).records[0]));
     CHECK(targets.at("G00004AA").shard == "glycans-00002.jsonl");
     CHECK(targets.at("G99999ZZ").status == state::target_status::pending);
     const auto shards = s.shards();

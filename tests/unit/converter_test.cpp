@@ -3,6 +3,7 @@
 #include "support/fixture_files.hpp"
 
 #include <harvest/convert/converter.hpp>
+#include <harvest/error.hpp>
 #include <harvest/export/dataset_writer.hpp>
 #include <harvest/sources/glytoucan/glycan_parsers.hpp>
 #include <harvest/sources/pypi/pypi_parsers.hpp>
@@ -130,10 +131,16 @@ TEST_CASE("splits: parsed with clear errors, assigned by FNV-1a of the id, close
     const auto splits = exporting::parse_splits("train=0.9,val=0.05,test=0.05");
     REQUIRE(splits.size() == 3);
     CHECK(splits[1].name == "val");
-    CHECK_THROWS_WITH_AS(exporting::parse_splits("train=0.9,val=0.2"), doctest::Contains("sum to"), std::invalid_argument);
-    CHECK_THROWS_AS(exporting::parse_splits("train"), std::invalid_argument);
-    CHECK_THROWS_AS(exporting::parse_splits("Train=1"), std::invalid_argument);
-    CHECK_THROWS_AS(exporting::parse_splits("a=0,b=1"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(exporting::parse_splits("train=0.9,val=0.2"), doctest::Contains("train=0.9,val=0.2: fractions sum to"), failure);
+    CHECK_THROWS_WITH_AS(exporting::parse_splits("train"), doctest::Contains("train: 'train' has no '='"), failure);
+    CHECK_THROWS_AS(exporting::parse_splits("Train=1"), failure);
+    CHECK_THROWS_AS(exporting::parse_splits("a=0,b=1"), failure);
+    try {
+        exporting::parse_splits("a=0.5");
+    } catch (const failure& e) {
+        CHECK(e.details().setting == "split"); // the command line shows it as --split
+        CHECK(e.details().code == errc::invalid_input);
+    }
 
     std::map<std::string, int> counts;
     for (int i = 0; i < 20'000; ++i) {

@@ -19,4 +19,8 @@ std::optional<output_format> parse_output_format(std::string_view name) noexcept
 // Appends the record's JSON line (ending in '\n') to `out`.
 void convert_record(const training_record& item, output_format format, std::string& out);
 
+// What "changed" means for --incremental: the SHA-256 (hex) of the record's raw line without
+// its fetch time.
+std::string content_hash(const training_record& item);
+
 } // namespace harvest::convert

@@ -24,7 +24,7 @@ struct split_spec {
 };
 
 // "train=0.9,val=0.05,test=0.05": names [a-z0-9_-], fractions > 0 summing to 1. Throws
-// std::invalid_argument saying what is wrong.
+// harvest::failure (setting "split") saying what is wrong.
 std::vector<split_spec> parse_splits(std::string_view text);
 
 // The split `id` belongs to: FNV-1a 64 of the id (offset basis 1469598103934665603, see
@@ -39,10 +39,10 @@ struct shard_info {
     std::string sha256;
 };
 
-// Throws std::invalid_argument, naming the flag, for a bad --out / --shard-size / --split
-// combination or a missing directory.
+// Throws harvest::failure (for `setting`, naming the path) for a bad output path, shards or
+// splits on standard output, or a directory that is missing or not writable.
 void validate_output(const std::string& out, std::optional<std::size_t> shard_size, const std::vector<split_spec>& splits,
-                     std::string_view flag = "--out");
+                     std::string_view setting = "out");
 
 // What a file name in the output directory says, if the output `stem` with compression `c`
 // would have written it: "glycans.train-00003.jsonl.zst" is split train, shard 3.
@@ -64,7 +64,7 @@ struct shard_progress {
 class dataset_writer {
 public:
     // `out`: a path ending in .jsonl, .jsonl.gz or .jsonl.zst, or "-" (stdout: no shards or splits).
-    // Throws std::invalid_argument for a bad combination or a missing directory.
+    // Throws harvest::failure as validate_output does.
     dataset_writer(std::string out, std::optional<std::size_t> shard_size, std::vector<split_spec> splits);
     ~dataset_writer();
 

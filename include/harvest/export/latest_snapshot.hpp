@@ -17,7 +17,7 @@ struct snapshot_result {
 };
 
 // Writes the snapshot to `out` (.jsonl, .jsonl.gz, .jsonl.zst, or "-"), atomically. `split`:
-// only that split's files. Throws std::invalid_argument for a bad manifest or output path and
+// only that split's files. Throws harvest::failure for a bad manifest or output path and
 // std::runtime_error naming the file for an unreadable, corrupt or altered dataset file.
 snapshot_result write_latest_snapshot(const std::filesystem::path& manifest, const std::string& out,
                                       const std::optional<std::string>& split);

@@ -35,7 +35,7 @@ struct client_stats {
 
 class client {
 public:
-    // Throws std::runtime_error (naming the file) when --ca-file cannot be loaded.
+    // Throws harvest::failure (setting "ca-file", naming the file) when the CA file cannot be loaded.
     // `log` (debug level: every attempt, retry, pause and permanence decision) must outlive the client.
     client(boost::asio::any_io_executor ex, client_options options, const logger& log = logger::silent());
     ~client();

@@ -11,7 +11,7 @@ namespace harvest::pipeline {
 
 struct batch {
     std::vector<convert::training_record> records;
-    std::vector<state::target_update> record_updates; // one per record; the committer fills in its shard
+    std::vector<state::target_update> record_updates; // one per record; the committer fills in its shard (and its hash, if empty)
     std::vector<state::target_update> updates;        // changes without a line: failures, unchanged records
     std::vector<std::string> discovered;              // targets found while harvesting, pending in the state
 

@@ -4,6 +4,7 @@
 // content hash and the shard holding its current line; per run: start, finish, reason, counts;
 // per shard: open (temporary file and its committed size) or complete (size and SHA-256).
 // Every batch is one transaction, committed after the batch's shard bytes are durable.
+#include <harvest/error.hpp>
 #include <harvest/export/dataset_writer.hpp>
 
 #include <cstdint>
@@ -20,9 +21,9 @@ namespace harvest::state {
 
 // The state file cannot be used: not a database, another program's database, a newer schema.
 // (Failures after opening, such as a full disk, are std::runtime_error.)
-class state_error : public std::runtime_error {
+class state_error : public failure {
 public:
-    using std::runtime_error::runtime_error;
+    state_error(const std::string& file, const std::string& why) : failure(errc::invalid_input, "state", file + ": " + why) {}
 };
 
 enum class target_status { pending, done, failed };

@@ -89,7 +89,7 @@ asio::awaitable<std::optional<error>> glytoucan_source::list(std::vector<target>
     auto result = co_await client_.fetch(req);
     auto listing_error = [this](std::string why) {
         return std::optional<error>(error{make_error_code(errc::listing_failed),
-                                          "GlyTouCan SPARQL listing at offset " + std::to_string(offset_) + ": " + why, false});
+                                          "GlyTouCan SPARQL listing at offset " + std::to_string(offset_) + ": " + why, false, {}});
     };
     if (!result.ok()) co_return listing_error(result.error);
     if (result.res.status != 200) co_return listing_error(options_.sparql_url + " answered HTTP " + std::to_string(result.res.status));

@@ -93,7 +93,7 @@ asio::awaitable<std::optional<error>> pypi_source::list(std::vector<target>& out
         stream_error.clear();
     };
     auto listing_error = [](std::string message) {
-        return std::optional<error>(error{make_error_code(errc::listing_failed), std::move(message), false});
+        return std::optional<error>(error{make_error_code(errc::listing_failed), std::move(message), false, {}});
     };
     auto result = co_await client_.fetch(req);
     if (!result.ok()) co_return listing_error("PEP 691 index: " + result.error);
