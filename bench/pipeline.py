@@ -52,7 +52,7 @@ def main():
     ideal = (1 + -(-projects // W)) * latency_ms / 1000
     print(f"\n[pipeline] {projects} PyPI projects, W={W}, {latency_ms} ms per response from an asyncio server; "
           f"ideal {ideal:.2f} s; {rounds} interleaved round(s)", flush=True)
-    walls = {}
+    walls, cpus = {}, {}
     summaries = {}
     try:
         for _ in range(rounds):
@@ -79,6 +79,7 @@ def main():
                     if out and count_lines(out) != projects:
                         sys.exit(f"pipeline: {tool} wrote {count_lines(out)} records, expected {projects}")
                     walls.setdefault(tool, []).append(r["wall"])
+                    cpus.setdefault(tool, []).append(r["cpu"])
                     if summary:
                         s = json.load(open(summary))
                         if s["records"] != projects:
@@ -87,15 +88,16 @@ def main():
     finally:
         server.close()
     median = {tool: statistics.median(w) for tool, w in walls.items()}
-    print(f"  {'tool':34s} {'median':>8s} {'runs':>22s} {'/ ideal':>8s} {'p50 ms':>7s} {'convert+write s':>16s}")
+    print(f"  {'tool':34s} {'median':>8s} {'runs':>32s} {'/ ideal':>8s} {'CPU s':>6s} {'p50 ms':>7s} {'convert+write s':>16s}")
     for tool, w in walls.items():
         s = summaries.get(tool)
         p50 = f"{statistics.median(x['latency_ms']['p50'] for x in s):7.1f}" if s else f"{'-':>7s}"
         cw = f"{statistics.median(x['time_seconds']['convert_write'] for x in s):16.2f}" if s else f"{'-':>16s}"
-        print(f"  {tool:34s} {median[tool]:7.2f}s {' '.join(f'{x:.2f}' for x in w):>22s} {ideal / median[tool]:8.3f} {p50} {cw}", flush=True)
+        print(f"  {tool:34s} {median[tool]:7.2f}s {' '.join(f'{x:.2f}' for x in w):>32s} {ideal / median[tool]:8.3f} "
+              f"{statistics.median(cpus[tool]):6.2f} {p50} {cw}", flush=True)
     file50, stdout, aio = median["harvest --batch-size 50 (file)"], median["harvest --out - (no disk)"], median["aiohttp"]
     print(f"  batch-50 file / stdout: {file50 / stdout:.3f} (goal <= 1.02); aiohttp / harvest batch-50: {aio / file50:.3f} (goal > 1)")
-    print("summary: " + json.dumps({"projects": projects, "rounds": rounds, "walls": walls, "ideal": ideal}))
+    print("summary: " + json.dumps({"projects": projects, "rounds": rounds, "walls": walls, "cpu": cpus, "ideal": ideal}))
 
 
 if __name__ == "__main__":

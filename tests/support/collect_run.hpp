@@ -44,14 +44,6 @@ inline std::string sha256_hex(const std::string& data) {
     return hex;
 }
 
-struct temp_dir {
-    fs::path path = make_temp_dir("harvest-collect");
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
 inline std::vector<std::string> harvest_args(std::uint16_t port, const fs::path& out, std::vector<std::string> extra = {}) {
     std::vector<std::string> args{HARVEST_EXE, "collect", "--source", "glytoucan", "--base-url",
                                   "http://127.0.0.1:" + std::to_string(port), "--out", out.string()};

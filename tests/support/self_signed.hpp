@@ -26,4 +26,16 @@ private:
 // A fresh empty directory under the system temp dir; removed by the caller.
 std::filesystem::path make_temp_dir(const std::string& prefix);
 
+// A fresh empty directory, removed with everything in it at the end of the scope.
+struct temp_dir {
+    std::filesystem::path path;
+    explicit temp_dir(const std::string& prefix = "harvest-test") : path(make_temp_dir(prefix)) {}
+    ~temp_dir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+};
+
 } // namespace harvest::test

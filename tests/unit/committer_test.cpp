@@ -21,16 +21,9 @@ using pipeline::commit_step;
 using pipeline::committer;
 using pipeline::committer_target;
 namespace fs = std::filesystem;
+using test::temp_dir;
 
 namespace {
-
-struct temp_dir {
-    fs::path path = test::make_temp_dir("harvest-committer");
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 // A batch of records for `ids`, each with its state update.
 batch records(const std::vector<std::string>& ids) {
@@ -92,6 +85,18 @@ void copy_dir(const fs::path& from, const fs::path& to) {
         if (!e.path().string().ends_with("-shm")) fs::copy_file(e.path(), to / e.path().filename(), fs::copy_options::overwrite_existing);
 }
 
+// A new dataset in a temporary directory, its first run begun.
+struct new_dataset {
+    temp_dir tmp{"harvest-committer"};
+    dataset d{tmp.path};
+    state::state_store state{d.state_path};
+    std::int64_t run = state.begin_run("glytoucan", "full", "{}", "test", "t0");
+    exporting::dataset_writer out;
+
+    explicit new_dataset(std::optional<std::size_t> shard_size = std::nullopt) : out(d.out.string(), shard_size, {}) {}
+    committer_target target(convert::output_format f = convert::output_format::raw) { return {out, &state, run, "glytoucan", f}; }
+};
+
 struct simulated_crash : std::runtime_error {
     simulated_crash() : std::runtime_error("simulated crash") {}
 };
@@ -99,13 +104,11 @@ struct simulated_crash : std::runtime_error {
 } // namespace
 
 TEST_CASE("committer: each batch's lines, target states and shard progress are committed together; full shards sealed") {
-    temp_dir tmp;
-    const dataset d{tmp.path};
-    state::state_store s(d.state_path);
-    const auto run = s.begin_run("glytoucan", "full", "{}", "test", "t0");
-    exporting::dataset_writer out(d.out.string(), 3, {});
+    new_dataset ds(3);
+    const auto& d = ds.d;
+    auto& s = ds.state;
     std::vector<commit_step> steps;
-    committer c({out, &s, run, "glytoucan", convert::output_format::raw}, {[&](commit_step st) { steps.push_back(st); }});
+    committer c(ds.target(), {[&](commit_step st) { steps.push_back(st); }});
     auto b = records(ids_from(1, 4));
     b.discovered = {"G99999ZZ"};
     CHECK_FALSE(c.commit(std::move(b)));
@@ -183,13 +186,11 @@ TEST_CASE("committer: a crash at any step of any batch, repaired at start-up and
 }
 
 TEST_CASE("committer: a write error fails that batch and every later one; what was committed stays") {
-    temp_dir tmp;
-    const dataset d{tmp.path};
-    state::state_store s(d.state_path);
-    const auto run = s.begin_run("glytoucan", "full", "{}", "test", "t0");
-    exporting::dataset_writer out(d.out.string(), std::nullopt, {});
+    new_dataset ds;
+    const auto& d = ds.d;
+    auto& s = ds.state;
     int syncs = 0;
-    committer c({out, &s, run, "glytoucan", convert::output_format::raw}, {[&](commit_step st) {
+    committer c(ds.target(), {[&](commit_step st) {
                     if (st == commit_step::synced && ++syncs == 2) throw std::runtime_error(d.out.string() + ": No space left on device");
                 }});
     CHECK_FALSE(c.commit(records(ids_from(1, 2))));
@@ -206,16 +207,13 @@ TEST_CASE("committer: a write error fails that batch and every later one; what w
 }
 
 TEST_CASE("committer: batches queued for its thread are committed in order, each completion after its commit") {
-    temp_dir tmp;
-    const dataset d{tmp.path};
-    state::state_store s(d.state_path);
-    const auto run = s.begin_run("glytoucan", "full", "{}", "test", "t0");
-    exporting::dataset_writer out(d.out.string(), std::nullopt, {});
+    new_dataset ds;
+    auto& s = ds.state;
     const auto main_thread = std::this_thread::get_id();
     std::mutex m;
     std::vector<int> completed;
     bool all_on_thread = true;
-    committer c({out, &s, run, "glytoucan", convert::output_format::text});
+    committer c(ds.target(convert::output_format::text));
     for (int i = 0; i < 6; ++i)
         c.submit(records(ids_from(10 * i, 10)), [&, i](const std::optional<error>& e) {
             std::lock_guard lock(m);

@@ -21,16 +21,9 @@ using state::run_mode;
 using state::target_state;
 using state::target_status;
 namespace fs = std::filesystem;
+using test::temp_dir;
 
 namespace {
-
-struct temp_dir {
-    fs::path path = test::make_temp_dir("harvest-state");
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 target_state done(std::optional<std::uint64_t> serial = std::nullopt, std::string etag = {}) {
     target_state t;
