@@ -271,7 +271,9 @@ private:
 
     // Hands a batch to the committer's thread; waits while its queue is full (back-pressure).
     asio::awaitable<void> submit(batch b) {
+        const auto waiting_since = std::chrono::steady_clock::now();
         co_await commit_slots_.async_send(error_code{}, use_tuple);
+        commit_wait_ += std::chrono::steady_clock::now() - waiting_since;
         auto ex = ioc_.get_executor();
         committer_->submit(std::move(b), [this, ex](const std::optional<error>& e) {
             asio::post(ex, [this, e] {
@@ -365,6 +367,7 @@ private:
         r.failures = scheduler_->failures();
         r.requests = client_.stats();
         r.convert_write = committer_->busy();
+        r.commit_wait = commit_wait_;
         const auto previous_metrics = [this] {
             std::ifstream in(*config_.metrics_file);
             std::stringstream text;
@@ -420,6 +423,7 @@ private:
     bool harvesting_ = true;
     bool interrupted_ = false;
     bool commit_failed_ = false;
+    std::chrono::nanoseconds commit_wait_{0};
     std::optional<error> fatal_;
     std::exception_ptr crashed_;
 

@@ -48,7 +48,7 @@ std::string summary_json(const run_report& r) {
         .key("p99").value(ms(s.latency.percentile(0.99))).end_object();
     auto seconds = [](std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); };
     w.key("time_seconds").begin_object().key("limiter_wait").value(seconds(s.limiter_wait)).key("network").value(seconds(s.network))
-        .key("convert_write").value(seconds(r.convert_write)).end_object();
+        .key("convert_write").value(seconds(r.convert_write)).key("commit_wait").value(seconds(r.commit_wait)).end_object();
     w.key("elapsed_seconds").value(r.elapsed_seconds).key("records_per_second").value(r.records_per_second());
     w.end_object();
     return out;

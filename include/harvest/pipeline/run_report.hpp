@@ -24,7 +24,8 @@ struct run_report {
     std::size_t unchanged = 0;
     std::vector<sources::target_failure> failures; // this run's
     http::client_stats requests;
-    std::chrono::nanoseconds convert_write{0};
+    std::chrono::nanoseconds convert_write{0}; // the committer thread's time per batch, summed
+    std::chrono::nanoseconds commit_wait{0};   // workers held back while the committer's queue was full, summed
     double elapsed_seconds = 0;
 
     double records_per_second() const noexcept;
