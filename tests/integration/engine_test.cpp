@@ -28,7 +28,7 @@ pipeline::job_config glycan_job(std::uint16_t port, const fs::path& out) {
 
 } // namespace
 
-TEST_CASE("engine: a slow disk holds the workers back at the committer's queue; every record still lands once") {
+TEST_CASE("engine: a slow disk holds the workers back at the committer's queue, and every record still lands once") {
     running_server server;
     for (const std::size_t queue : {std::size_t{1}, std::size_t{1000}}) {
         CAPTURE(queue);

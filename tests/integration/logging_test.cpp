@@ -23,7 +23,7 @@ std::vector<std::string> json_lines(const std::string& err) {
 
 } // namespace
 
-TEST_CASE("logger: text lines carry the message, JSON lines every field; levels below the least are dropped") {
+TEST_CASE("logger: text lines carry the message, JSON lines every field, and levels below the least are dropped") {
     std::string out;
     const harvest::logger text(harvest::log_level::info, harvest::log_format::text, [&](std::string_view l) { out += l; },
                                [] { return std::string("T"); });

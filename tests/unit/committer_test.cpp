@@ -103,7 +103,7 @@ struct simulated_crash : std::runtime_error {
 
 } // namespace
 
-TEST_CASE("committer: each batch's lines, target states and shard progress are committed together; full shards sealed") {
+TEST_CASE("committer: each batch's lines, target states and shard progress are committed together, full shards sealed") {
     new_dataset ds(3);
     const auto& d = ds.d;
     auto& s = ds.state;
@@ -185,7 +185,7 @@ TEST_CASE("committer: a crash at any step of any batch, repaired at start-up and
     }
 }
 
-TEST_CASE("committer: a write error fails that batch and every later one; what was committed stays") {
+TEST_CASE("committer: a write error fails that batch and every later one, and what was committed stays") {
     new_dataset ds;
     const auto& d = ds.d;
     auto& s = ds.state;

@@ -146,7 +146,7 @@ TEST_CASE("scheduler: discovered targets are queued once, waited for while fetch
     CHECK(b.records.size() == 3);
 }
 
-TEST_CASE("scheduler: a batch is handed over when it holds batch-size records and state changes; the rest at the end") {
+TEST_CASE("scheduler: a batch is handed over when it holds batch-size records and state changes, the rest at the end") {
     auto s = make({.batch_size = 3, .with_state = true});
     s.add_ids(targets({"A", "B", "C", "D", "E"}));
     std::vector<pipeline::batch> batches;

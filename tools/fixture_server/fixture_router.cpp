@@ -132,18 +132,22 @@ fixture_response simple(const fixture_catalog& c, const fixture_request& req, co
                   600, {{"X-PyPI-Last-Serial", serial}, {"Vary", "Accept"}});
 }
 
-// Reads the first `SELECT ?a ?b` variables and the LIMIT/OFFSET of the paged accession query.
+// Reads the first `SELECT ?a ?b` variables, the LIMIT/OFFSET and the keyset filter
+// (`FILTER (?AccNum > "G…")`) of the paged accession query. (The real engine, Virtuoso, is in
+// the test bed too: tools/virtuoso; this replay only pages the recorded accessions.)
 struct sparql_page {
     std::string accession_var = "AccNum";
     std::string wurcs_var = "wurcs";
     std::size_t offset = 0;
     std::size_t limit = static_cast<std::size_t>(-1);
+    std::optional<std::string> after;
 };
 
 std::optional<sparql_page> parse_sparql(const std::string& query) {
     static const std::regex select(R"(SELECT\s+(?:DISTINCT\s+)?\?(\w+)(?:\s+\?(\w+))?)", std::regex::icase);
     static const std::regex limit(R"(\bLIMIT\s+(\d+))", std::regex::icase);
     static const std::regex offset(R"(\bOFFSET\s+(\d+))", std::regex::icase);
+    static const std::regex after(R"re(FILTER\s*\(\s*\?\w+\s*>\s*"([^"]*)"\s*\))re", std::regex::icase);
     std::smatch m;
     if (!std::regex_search(query, m, select)) return std::nullopt;
     sparql_page page;
@@ -151,6 +155,7 @@ std::optional<sparql_page> parse_sparql(const std::string& query) {
     if (m[2].matched) page.wurcs_var = m[2];
     if (std::regex_search(query, m, limit)) page.limit = std::stoull(m[1]);
     if (std::regex_search(query, m, offset)) page.offset = std::stoull(m[1]);
+    if (std::regex_search(query, m, after)) page.after = m[1];
     return page;
 }
 
@@ -168,7 +173,8 @@ fixture_response sparql(const fixture_catalog& c, const fixture_request& req, ur
     w.key("head").begin_object().key("link").begin_array().end_array()
         .key("vars").begin_array().value(page->accession_var).value(page->wurcs_var).end_array().end_object();
     w.key("results").begin_object().key("distinct").value(false).key("ordered").value(true).key("bindings").begin_array();
-    const std::size_t first = std::min(page->offset, all.size());
+    const std::size_t keyset = page->after ? static_cast<std::size_t>(std::ranges::upper_bound(all, *page->after) - all.begin()) : 0;
+    const std::size_t first = std::min(keyset + page->offset, all.size());
     const std::size_t last = first + std::min(page->limit, all.size() - first);
     for (std::size_t i = first; i < last; ++i) {
         w.begin_object();

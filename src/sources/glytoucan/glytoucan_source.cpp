@@ -7,6 +7,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <cctype>
+#include <charconv>
 #include <stdexcept>
 
 namespace harvest::sources {
@@ -47,25 +48,9 @@ bool is_glytoucan_accession(std::string_view id) noexcept {
 }
 
 glytoucan_source::glytoucan_source(http::client& client, glytoucan_options options, const logger& log)
-    : client_(client), options_(std::move(options)), log_(log) {
+    : client_(client), options_(std::move(options)), log_(log), pager_(options_.page_size) {
     options_.glycosmos_url = without_trailing_slash(options_.glycosmos_url);
     options_.glygen_url = without_trailing_slash(options_.glygen_url);
-}
-
-std::string glytoucan_source::sparql_query(std::size_t offset) const {
-    // The GlyTouCan sample query for primary ids with WURCS, made OPTIONAL so that accessions
-    // without a WURCS sequence are still listed, and the archive graph excluded.
-    return "PREFIX glycan: <http://purl.jp/bio/12/glyco/glycan#>\n"
-           "PREFIX glytoucan: <http://www.glytoucan.org/glyco/owl/glytoucan#>\n"
-           "SELECT DISTINCT ?AccNum ?wurcs\n"
-           "FROM <http://rdf.glytoucan.org/core>\n"
-           "FROM <http://rdf.glytoucan.org/sequence/wurcs>\n"
-           "WHERE {\n"
-           "  ?saccharide glytoucan:has_primary_id ?AccNum .\n"
-           "  OPTIONAL { ?saccharide glycan:has_glycosequence ?gseq . ?gseq glycan:has_sequence ?wurcs . }\n"
-           "  FILTER NOT EXISTS { GRAPH <http://rdf.glytoucan.org/archive> { ?saccharide ?p ?o } }\n"
-           "}\n"
-           "ORDER BY ?AccNum LIMIT " + std::to_string(options_.page_size) + " OFFSET " + std::to_string(offset) + "\n";
 }
 
 target glytoucan_source::parse_id(std::string_view line) const {
@@ -81,29 +66,61 @@ void glytoucan_source::write_selection(exporting::json_writer& w) const {
 }
 
 asio::awaitable<std::optional<error>> glytoucan_source::list(std::vector<target>& out, bool& done) {
-    http::request req;
-    req.method = "POST";
-    req.url = options_.sparql_url;
-    req.headers = {{"Accept", "application/sparql-results+json"}, {"Content-Type", "application/x-www-form-urlencoded"}};
-    req.body = "query=" + form_encode(sparql_query(offset_));
-    auto result = co_await client_.fetch(req);
-    auto listing_error = [this](std::string why) {
+    const auto& g = pager_.graphs();
+    auto listing_error = [&](std::string why) {
         return std::optional<error>(error{make_error_code(errc::listing_failed),
-                                          "GlyTouCan SPARQL listing at offset " + std::to_string(offset_) + ": " + why, false, {}});
+                                          "GlyTouCan SPARQL listing from " + options_.sparql_url + " (graphs <" + g.core + ">, <" + g.wurcs +
+                                              ">, archive <" + g.archive + "> excluded), after '" + pager_.after() + "': " + why,
+                                          false, {}});
     };
-    if (!result.ok()) co_return listing_error(result.error);
-    if (result.res.status != 200) co_return listing_error(options_.sparql_url + " answered HTTP " + std::to_string(result.res.status));
-    std::vector<sparql_row> rows;
-    if (auto why = parse_sparql_rows(list_parser_, result.res.body, "AccNum", "wurcs", rows); !why.empty()) co_return listing_error(why);
-    log_.debug("SPARQL page at offset " + std::to_string(offset_) + ": " + std::to_string(rows.size()) + " accessions",
-               {{"offset", offset_}, {"rows", rows.size()}, {"page_size", options_.page_size}});
-    offset_ += rows.size();
-    done = rows.size() < options_.page_size;
-    for (auto& r : rows) {
-        if (r.wurcs) listed_wurcs_[r.accession] = std::move(*r.wurcs);
-        out.push_back(target{std::move(r.accession), std::nullopt, true, {}});
+    for (;;) {
+        http::request req;
+        req.method = "POST";
+        req.url = options_.sparql_url;
+        req.headers = {{"Accept", "application/sparql-results+json"}, {"Content-Type", "application/x-www-form-urlencoded"}};
+        req.body = "query=" + form_encode(pager_.query());
+        // A page too large for the server is answered by a smaller page, not by the same one again.
+        req.is_permanent = [](const http::response& r) { return sparql_pager::refusal_in(r.status, r.body, {}).has_value(); };
+        auto result = co_await client_.fetch(req);
+        std::optional<page_refusal> refusal;
+        if (!result.ok()) {
+            if (result.ec == errc::cancelled || result.error.find("timeout") == std::string::npos) co_return listing_error(result.error);
+            refusal = page_refusal::timeout;
+        } else {
+            refusal = sparql_pager::refusal_in(result.res.status, result.res.body, result.res.header("x-sql-state"));
+        }
+        if (refusal) {
+            const auto was = pager_.page_size();
+            if (pager_.on_refusal(*refusal) == page_verdict::give_up)
+                co_return listing_error("refused even one accession per page: " +
+                                        (result.ok() ? "HTTP " + std::to_string(result.res.status) + " " + result.res.body.substr(0, 200) : result.error));
+            log_.info("SPARQL page of " + std::to_string(was) + " accessions refused (" +
+                          (*refusal == page_refusal::sort_limit ? "sort limit, SR353" : *refusal == page_refusal::timeout ? "timeout" : "truncated result") +
+                          "): asking for " + std::to_string(pager_.page_size()),
+                      {{"event", "sparql_page_smaller"}, {"page_size", pager_.page_size()}, {"was", was}});
+            continue;
+        }
+        if (result.res.status != 200) co_return listing_error(options_.sparql_url + " answered HTTP " + std::to_string(result.res.status));
+        std::vector<sparql_row> rows, accepted;
+        if (auto why = parse_sparql_rows(list_parser_, result.res.body, "AccNum", "wurcs", rows); !why.empty()) co_return listing_error(why);
+        const auto row_count = rows.size();
+        std::optional<std::size_t> row_cap;
+        if (const auto cap = result.res.header("x-sparql-maxrows"); !cap.empty()) {
+            std::size_t n = 0;
+            if (std::from_chars(cap.data(), cap.data() + cap.size(), n).ec == std::errc{}) row_cap = n;
+        }
+        const auto verdict = pager_.on_rows(std::move(rows), accepted, row_cap);
+        log_.debug("SPARQL page " + std::to_string(pager_.pages()) + ": " + std::to_string(row_count) + " rows, " +
+                       std::to_string(accepted.size()) + " accessions",
+                   {{"event", "sparql_page"}, {"rows", row_count}, {"accessions", accepted.size()}, {"page_size", pager_.page_size()}});
+        if (verdict == page_verdict::no_accession) co_return listing_error("no accession at all (is this GlyTouCan's endpoint, with its graphs?)");
+        done = verdict == page_verdict::done;
+        for (auto& r : accepted) {
+            if (r.wurcs) listed_wurcs_[r.accession] = std::move(*r.wurcs);
+            out.push_back(target{std::move(r.accession), std::nullopt, true, {}});
+        }
+        co_return std::nullopt;
     }
-    co_return std::nullopt;
 }
 
 asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {

@@ -6,6 +6,7 @@
 #include <harvest/logger.hpp>
 #include <harvest/sources/glytoucan/glycan_parsers.hpp>
 #include <harvest/sources/glytoucan/glycan_record.hpp>
+#include <harvest/sources/glytoucan/sparql_pager.hpp>
 #include <harvest/sources/source.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -42,7 +43,8 @@ public:
 
     std::string_view name() const noexcept override { return "glytoucan"; }
     target parse_id(std::string_view line) const override;
-    // One SPARQL page (LIMIT page_size OFFSET n); done after a short page.
+    // One SPARQL page (sparql_pager: keyset paging, archive excluded, smaller pages when
+    // refused); done after an empty page. A first page without any accession is an error.
     boost::asio::awaitable<std::optional<error>> list(std::vector<target>& out, bool& done) override;
     // The merged record: GlyCosmos sequences and GlyGen detail, fetched concurrently. A listed
     // accession exists even when no service has data for it; an --ids accession that no
@@ -50,13 +52,11 @@ public:
     boost::asio::awaitable<outcome> fetch(const target& t) override;
     void write_selection(exporting::json_writer& w) const override;
 
-    std::string sparql_query(std::size_t offset) const;
-
 private:
     http::client& client_;
     glytoucan_options options_;
     const logger& log_;
-    std::size_t offset_ = 0;
+    sparql_pager pager_;
     std::unordered_map<std::string, std::string> listed_wurcs_; // the listing's WURCS, until the accession is fetched
     simdjson::ondemand::parser list_parser_; // one parser per coroutine: the enumerator's
 };
