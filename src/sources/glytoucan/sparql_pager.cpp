@@ -9,7 +9,7 @@ namespace {
 
 // Row caps real servers apply silently: Virtuoso's shipped ResultSetMaxRows (10,000), the values
 // GlyTouCan's notes and public tools report, and Virtuoso's hard 2^20 per response.
-constexpr std::array<std::size_t, 5> known_caps{10'000, 100'000, 1'000'000, 1'048'576, 500'000};
+constexpr std::array<std::size_t, 5> known_caps{10'000, 20'000, 100'000, 1'000'000, 1'048'576};
 
 std::string iri(const std::string& s) { return "<" + s + ">"; }
 
