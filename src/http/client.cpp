@@ -232,7 +232,8 @@ struct client::impl {
         async_semaphore slots;
         std::vector<std::unique_ptr<connection>> idle;
         std::optional<tcp::resolver::results_type> endpoints;
-        host_state(asio::any_io_executor ex, std::size_t cap, limit::host_limiter l) : limiter(std::move(l)), slots(std::move(ex), cap) {}
+        std::size_t cap; // requests in flight and idle connections kept
+        host_state(asio::any_io_executor ex, std::size_t c, limit::host_limiter l) : limiter(std::move(l)), slots(std::move(ex), c), cap(c) {}
     };
 
     asio::any_io_executor ex;
@@ -270,7 +271,9 @@ struct client::impl {
             std::optional<rate_limit> rl = options.rate;
             if (auto it = options.host_rates.find(key.host); it != options.host_rates.end()) rl = it->second;
             if (rl) limiter = limit::host_limiter(limit::token_bucket(rl->rate, rl->burst, clock::now()));
-            slot = std::make_unique<host_state>(ex, options.max_per_host, std::move(limiter));
+            std::size_t cap = options.max_per_host;
+            if (auto it = options.host_connections.find(key.host); it != options.host_connections.end()) cap = std::min(cap, std::max<std::size_t>(1, it->second));
+            slot = std::make_unique<host_state>(ex, cap, std::move(limiter));
         }
         return *slot;
     }
@@ -546,7 +549,7 @@ struct client::impl {
                 ++stats.stale_resends;
                 continue;
             }
-            if (!result.ec && result.keep_alive && !cancelled && hs.idle.size() < options.max_per_host)
+            if (!result.ec && result.keep_alive && !cancelled && hs.idle.size() < hs.cap)
                 hs.idle.push_back(std::move(conn));
             else
                 conn->close();

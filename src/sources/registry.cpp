@@ -8,13 +8,14 @@ namespace harvest::sources {
 namespace {
 
 const std::array<source_descriptor, 2> sources{{
-    {"glytoucan", "GlyTouCan + GlyCosmos + GlyGen", "GlyTouCan, GlyCosmos and GlyGen", glytoucan_default_rates,
+    {"glytoucan", "GlyTouCan + GlyCosmos + GlyGen", "GlyTouCan, GlyCosmos and GlyGen", glytoucan_default_rates, glytoucan_default_connections,
      [](const source_settings& s) { return s.glytoucan.enrich ? 2.0 : 1.0; }, [](const source_settings&) { return false; },
      [](source_settings& s, const std::string& base) { s.glytoucan.set_base_url(base); },
      [](http::client& c, const source_settings& s, const logger& log) -> std::unique_ptr<source> {
          return std::make_unique<glytoucan_source>(c, s.glytoucan, log);
      }},
-    {"pypi", "PyPI or a mirror of its JSON API", "pypi.org", pypi_default_rates, [](const source_settings&) { return 1.0; },
+    {"pypi", "PyPI or a mirror of its JSON API", "pypi.org", pypi_default_rates,
+     []() -> std::map<std::string, std::size_t, std::less<>> { return {}; }, [](const source_settings&) { return 1.0; },
      [](const source_settings& s) { return s.pypi.follow_deps; }, [](source_settings& s, const std::string& base) { s.pypi.base_url = base; },
      [](http::client& c, const source_settings& s, const logger& log) -> std::unique_ptr<source> {
          return std::make_unique<pypi_source>(c, s.pypi, log);

@@ -124,7 +124,7 @@ TEST_CASE("100 requests in flight at once with --workers 100") {
     CHECK(server_log(server.port()).size() == 100);
 }
 
-TEST_CASE("--workers bounds the requests in flight, --max-per-host the connections to one host") {
+TEST_CASE("--workers bounds the requests in flight, --max-per-host and per-host defaults the connections to one host") {
     fixture_options o;
     o.latency = 30ms;
     running_server server(o);
@@ -142,6 +142,15 @@ TEST_CASE("--workers bounds the requests in flight, --max-per-host the connectio
     engine f(per_host);
     for (const auto& r : f.fetch_all(gets(server.port(), "/pypi/pytest/json", 30))) CHECK(r.ok());
     CHECK(f.client.stats().connections_opened <= 3);
+
+    // A host's own cap (the polite SPARQL default: 2) below --max-per-host; other hosts keep theirs.
+    auto capped = test_options();
+    capped.workers = 50;
+    capped.host_connections = {{"127.0.0.1", 2}, {"localhost", 40}};
+    engine g(capped);
+    for (const auto& r : g.fetch_all(gets(server.port(), "/pypi/pytest/json", 30))) CHECK(r.ok());
+    CHECK(g.client.stats().connections_opened <= 2);
+    CHECK(g.client.stats().connections_opened >= 1);
 }
 
 TEST_CASE("every transient fault is retried until the request succeeds") {

@@ -37,6 +37,7 @@ struct client_options {
     std::size_t max_per_host = 0;  // 0: same as workers
     std::optional<rate_limit> rate; // per host; none: unlimited
     std::map<std::string, rate_limit, std::less<>> host_rates; // per-host overrides (polite defaults)
+    std::map<std::string, std::size_t, std::less<>> host_connections; // per-host caps on max_per_host (polite defaults)
     limit::retry_policy retry;
     phase_timeouts timeouts;
     std::size_t body_limit = 64u << 20; // compressed and decoded

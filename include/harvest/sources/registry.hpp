@@ -29,6 +29,8 @@ struct source_descriptor {
     std::string_view services; // the real services it asks, for messages
     // Per-host rates used when the user gives no --rate.
     std::map<std::string, http::rate_limit, std::less<>> (*default_rates)();
+    // Per-host caps on requests in flight used when the user gives no --max-per-host.
+    std::map<std::string, std::size_t, std::less<>> (*default_connections)();
     // Requests one record costs with these settings (for estimates before a run).
     double (*requests_per_record)(const source_settings&);
     // Whether fetches may add targets (the scheduler then waits for fetches in flight).

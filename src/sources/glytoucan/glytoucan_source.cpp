@@ -37,8 +37,10 @@ void glytoucan_options::set_base_url(const std::string& base) {
 }
 
 std::map<std::string, http::rate_limit, std::less<>> glytoucan_default_rates() {
-    return {{"ts.glytoucan.org", {2.0, 2.0}}, {"api.glycosmos.org", {5.0, 5.0}}, {"api.glygen.org", {5.0, 5.0}}};
+    return {{"ts.glytoucan.org", {2.0, 2.0}}, {"ts.glycosmos.org", {2.0, 2.0}}, {"api.glycosmos.org", {5.0, 5.0}}, {"api.glygen.org", {5.0, 5.0}}};
 }
+
+std::map<std::string, std::size_t, std::less<>> glytoucan_default_connections() { return {{"ts.glytoucan.org", 2}, {"ts.glycosmos.org", 2}}; }
 
 bool is_glytoucan_accession(std::string_view id) noexcept {
     if (id.size() != 8 || id[0] != 'G') return false;

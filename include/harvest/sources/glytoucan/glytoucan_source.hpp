@@ -33,6 +33,8 @@ struct glytoucan_options {
 // Polite request rates for the real services, used when the user gives no --rate: none of
 // them documents a limit, so a few requests per second per host.
 std::map<std::string, http::rate_limit, std::less<>> glytoucan_default_rates();
+// At most 2 SPARQL queries in flight per SPARQL host (GlyTouCan's and GlyCosmos's endpoints).
+std::map<std::string, std::size_t, std::less<>> glytoucan_default_connections();
 
 // True for a GlyTouCan accession: G, five digits, two upper-case letters.
 bool is_glytoucan_accession(std::string_view id) noexcept;
