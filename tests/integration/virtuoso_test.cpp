@@ -120,19 +120,25 @@ TEST_CASE("virtuoso: 25,000 accessions under the shipped limits list completely,
 
 TEST_CASE("virtuoso: a page that times out is asked again smaller, and the listing still completes") {
     auto& v = synthesized_virtuoso();
-    // The limit sits between what a full page and a small page take on this machine now.
+    // The limit sits between what a full page and a small page take on this machine now: the
+    // fastest of three full pages and the slowest of three small ones, so noise cannot put a
+    // small page above it.
     process_result r;
-    dry_run(v.endpoint(), {"--target", "1"}, r);
-    const double full_ms = first_request_ms(r.err);
-    dry_run(v.endpoint(), {"--target", "1", "--page-size", "20"}, r);
-    const double small_ms = first_request_ms(r.err);
-    MESSAGE("first page of 5000: " << full_ms << " ms, of 20: " << small_ms << " ms");
-    const double limit_ms = std::sqrt(full_ms * small_ms);
-    const auto ids = dry_run(v.endpoint(), {"--timeout", std::to_string(limit_ms / 1000), "--retries", "1"}, r);
+    double full_ms = 1e9, small_ms = 0;
+    for (int i = 0; i < 3; ++i) {
+        dry_run(v.endpoint(), {"--target", "1"}, r);
+        full_ms = std::min(full_ms, first_request_ms(r.err));
+        dry_run(v.endpoint(), {"--target", "1", "--page-size", "20"}, r);
+        small_ms = std::max(small_ms, first_request_ms(r.err));
+    }
+    MESSAGE("first page of 5000: " << full_ms << " ms at best, of 20: " << small_ms << " ms at worst");
+    const double limit_ms = std::max(std::sqrt(full_ms * small_ms), 2 * small_ms);
+    const auto ids = dry_run(v.endpoint(), {"--timeout", std::to_string(limit_ms / 1000), "--retries", "2"}, r);
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     CHECK(std::set<std::string>(ids.begin(), ids.end()) == primary_ids(v.rdf_dir() / "core.ttl"));
     CHECK(ids.size() == 25'000);
-    if (full_ms > 3 * small_ms) CHECK_MESSAGE(r.err.find("refused (timeout): asking for 2500") != std::string::npos, r.err);
+    if (full_ms > 1.5 * limit_ms) CHECK_MESSAGE(r.err.find("refused (timeout): asking for 2500") != std::string::npos, r.err);
+    else MESSAGE("a full page (" << full_ms << " ms) is too close to a small one here to provoke a timeout reliably");
 }
 
 TEST_CASE("virtuoso: a listing without any accession is exit 1 naming the endpoint and the graphs, never 'complete'") {
