@@ -630,9 +630,11 @@ struct client::impl {
                     continue; // slot_guard releases this host's slot
                 }
                 const bool permanent = req.is_permanent && req.is_permanent(result.res);
-                if (permanent)
-                    log.debug(req.method + " " + redact_url(t->url) + ": HTTP " + std::to_string(status) + " is permanent (the body says so): not retried",
-                              {{"event", "permanent"}, {"method", req.method}, {"url", redact_url(t->url)}, {"status", status}});
+                if (permanent && log.enabled(log_level::debug)) {
+                    const auto shown = redact_url(t->url);
+                    log.debug(req.method + " " + shown + ": HTTP " + std::to_string(status) + " is permanent (the body says so): not retried",
+                              {{"event", "permanent"}, {"method", req.method}, {"url", shown}, {"status", status}});
+                }
                 if (!limit::is_retryable_status(status) || permanent) {
                     out.res = std::move(result.res);
                     out.res.url = t->url;
@@ -644,8 +646,9 @@ struct client::impl {
                     // The whole host waits, not just this request; never longer than the budget.
                     const auto pause = std::min<std::chrono::milliseconds>(*retry_after, retries.remaining_budget());
                     hs.limiter.pause_until(clock::now() + pause);
-                    log.debug("pausing " + t->key.host + " for " + seconds_text(pause) + " (Retry-After on HTTP " + std::to_string(status) + ")",
-                              {{"event", "pause"}, {"host", t->key.host}, {"pause_ms", pause.count()}, {"status", status}});
+                    if (log.enabled(log_level::debug))
+                        log.debug("pausing " + t->key.host + " for " + seconds_text(pause) + " (Retry-After on HTTP " + std::to_string(status) + ")",
+                                  {{"event", "pause"}, {"host", t->key.host}, {"pause_ms", pause.count()}, {"status", status}});
                 }
                 out.res = std::move(result.res);
                 out.res.url = t->url;
@@ -660,10 +663,13 @@ struct client::impl {
                                last + " after " + std::to_string(out.attempts) + (out.attempts == 1 ? " attempt" : " attempts"));
             }
             ++stats.retries;
-            log.debug("retrying " + req.method + " " + redact_url(t->url) + " in " + seconds_text(std::chrono::duration_cast<std::chrono::milliseconds>(*wait)) +
-                          " (attempt " + std::to_string(out.attempts + 1) + ")",
-                      {{"event", "retry"}, {"method", req.method}, {"url", redact_url(t->url)}, {"attempt", out.attempts + 1},
-                       {"wait_ms", std::chrono::duration<double, std::milli>(*wait).count()}});
+            if (log.enabled(log_level::debug)) {
+                const auto shown = redact_url(t->url);
+                log.debug("retrying " + req.method + " " + shown + " in " + seconds_text(std::chrono::duration_cast<std::chrono::milliseconds>(*wait)) +
+                              " (attempt " + std::to_string(out.attempts + 1) + ")",
+                          {{"event", "retry"}, {"method", req.method}, {"url", shown}, {"attempt", out.attempts + 1},
+                           {"wait_ms", std::chrono::duration<double, std::milli>(*wait).count()}});
+            }
             if (!co_await sleep_until(clock::now() + *wait))
                 co_return fail(std::move(out), errc::cancelled, req.method, t->url, "cancelled");
         }
