@@ -12,6 +12,15 @@ std::optional<output_format> parse_output_format(std::string_view name) noexcept
     return std::nullopt;
 }
 
+std::string_view to_string(output_format format) noexcept {
+    switch (format) {
+    case output_format::raw: return "raw";
+    case output_format::text: return "text";
+    case output_format::chat: return "chat";
+    }
+    return "raw";
+}
+
 namespace {
 
 void write_line(const training_record& item, std::string_view fetched_at, output_format format, std::string& out) {

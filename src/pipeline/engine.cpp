@@ -61,10 +61,6 @@ std::vector<sources::target> read_ids(const std::string& file, const sources::so
     return out;
 }
 
-std::string_view format_name(convert::output_format f) {
-    return f == convert::output_format::raw ? "raw" : f == convert::output_format::text ? "text" : "chat";
-}
-
 class job {
 public:
     job(const job_config& config, const logger& log, engine_hooks hooks)
@@ -394,7 +390,7 @@ private:
             head.command_line = config_.command_line;
             head.source = config_.source;
             head.selection_json = manifest_selection();
-            head.format = format_name(config_.format);
+            head.format = convert::to_string(config_.format);
             head.schema_version = convert::schema_version;
             head.started_at = started_at_;
             head.finished_at = utc_now();

@@ -1,7 +1,6 @@
 #include <harvest/pipeline/scheduler.hpp>
 
 #include <harvest/convert/converter.hpp>
-#include <harvest/export/sha256.hpp>
 #include <harvest/http/redact.hpp>
 
 namespace harvest::pipeline {

@@ -15,6 +15,7 @@ inline constexpr int schema_version = 1;
 enum class output_format { raw, text, chat };
 
 std::optional<output_format> parse_output_format(std::string_view name) noexcept;
+std::string_view to_string(output_format format) noexcept; // "raw", "text", "chat"
 
 // Appends the record's JSON line (ending in '\n') to `out`.
 void convert_record(const training_record& item, output_format format, std::string& out);
