@@ -275,12 +275,10 @@ private:
         committer_->submit(std::move(b), [this, ex](const std::optional<error>& e) {
             asio::post(ex, [this, e] {
                 commit_slots_.try_receive([](error_code) {});
-                if (e && !commit_failed_) {
+                if (e && !commit_failed_) { // the run ends with the committer's error (run() throws it)
                     commit_failed_ = true;
-                    scheduler_->stop();
+                    stop();
                     client_.cancel_all();
-                    work_.cancel();
-                    wake_.try_send(error_code{});
                 }
             });
         });
