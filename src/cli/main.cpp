@@ -49,6 +49,7 @@ struct collect_flags {
     std::string split;
     std::string ids, summary, format = "raw", user_agent, ca_file, base_url, metrics, state;
     std::vector<std::string> headers;
+    std::optional<std::string> sparql_url, glycosmos_url, glygen_url; // each wins over --base-url
     std::optional<double> rate;
     double burst = 1;
     double timeout_s = 0, retry_budget_s = 120, drain_timeout_s = 10, progress_interval_s = 10;
@@ -101,9 +102,10 @@ void add_collect(CLI::App& app, collect_flags& f) {
     c->add_option("--base-url", f.base_url, "Point every service at one host: a PyPI mirror, or harvest-fixture-server (default: the real services)");
     c->add_flag("--follow-deps", cfg.sources.pypi.follow_deps, "pypi: also harvest every requirement's project, recursively (bounded by --target)");
     c->add_flag("--with-description", cfg.sources.pypi.with_description, "pypi: keep the long description (it dominates record size)");
-    c->add_option("--sparql-url", cfg.sources.glytoucan.sparql_url, "GlyTouCan SPARQL endpoint")->capture_default_str();
-    c->add_option("--glycosmos-url", cfg.sources.glytoucan.glycosmos_url, "GlyCosmos API base")->capture_default_str();
-    c->add_option("--glygen-url", cfg.sources.glytoucan.glygen_url, "GlyGen API base")->capture_default_str();
+    const harvest::sources::glytoucan_options real;
+    c->add_option("--sparql-url", f.sparql_url, "GlyTouCan SPARQL endpoint (default: " + real.sparql_url + "; wins over --base-url)");
+    c->add_option("--glycosmos-url", f.glycosmos_url, "GlyCosmos API base (default: " + real.glycosmos_url + "; wins over --base-url)");
+    c->add_option("--glygen-url", f.glygen_url, "GlyGen API base (default: " + real.glygen_url + "; wins over --base-url)");
     c->add_option("--page-size", cfg.sources.glytoucan.page_size, "SPARQL enumeration page size")->capture_default_str()->check(CLI::Range(1, 100000));
     c->add_flag("--no-enrich", [&cfg](std::int64_t) { cfg.sources.glytoucan.enrich = false; }, "Skip the GlyGen detail request");
 }
@@ -221,6 +223,9 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
     }
     const auto* source = harvest::sources::find_source(cfg.source); // --source is checked against the registry
     if (!f.base_url.empty()) source->set_base_url(cfg.sources, f.base_url);
+    if (f.sparql_url) cfg.sources.glytoucan.sparql_url = *f.sparql_url;
+    if (f.glycosmos_url) cfg.sources.glytoucan.glycosmos_url = *f.glycosmos_url;
+    if (f.glygen_url) cfg.sources.glytoucan.glygen_url = *f.glygen_url;
     if (f.rate) cfg.http.rate = harvest::http::rate_limit{*f.rate, f.burst};
     else cfg.http.host_rates = source->default_rates();
     if (cfg.http.max_per_host == 0) cfg.http.host_connections = source->default_connections(); // --max-per-host overrides

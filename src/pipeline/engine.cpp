@@ -93,7 +93,7 @@ public:
             committer_.emplace(committer_target{*output_, state_ ? &*state_ : nullptr, run_id_, config_.source, config_.format}, hooks_.commit);
         }
         scheduler_.emplace(scheduler_options{config_.source, config_.target, config_.batch_size, state_.has_value(), mode_,
-                                             descriptor_->discovers_targets(config_.sources)},
+                                             descriptor_->discovers_targets(config_.sources), config_.dry_run ? 0 : source_->lookup_block()},
                            std::move(known_), utc_now);
         scheduler_->resume_from_state([this](const std::string& id) -> std::optional<sources::target> {
             try {
@@ -249,6 +249,7 @@ private:
                 break;
             }
             case step_kind::list: co_await list_more(); break;
+            case step_kind::look_up: co_await source_->look_up(std::move(s.block)); break;
             case step_kind::wait: co_await wake_.async_receive(use_tuple); break;
             case step_kind::finished: work_.close(); co_return;
             }

@@ -57,10 +57,25 @@ const state::target_state* scheduler::known(const std::string& id) const {
     return it == known_.end() ? nullptr : &it->second;
 }
 
+bool scheduler::needs_lookup(const sources::target& t) const {
+    return options_.lookup_block > 0 && !t.listed && !claimed_.contains(t.id) && !looked_up_.contains(t.id);
+}
+
+// The next queued targets that need a lookup, in queue order, up to a block.
+step scheduler::lookup_step() {
+    step s{step_kind::look_up, {}, {}};
+    for (const auto& t : queue_) {
+        if (s.block.size() == options_.lookup_block) break;
+        if (needs_lookup(t) && looked_up_.insert(t.id).second) s.block.push_back(t);
+    }
+    return s;
+}
+
 step scheduler::next() {
-    if (stopping_) return {step_kind::finished, {}};
-    if (target_covered()) return {in_progress_ > 0 ? step_kind::wait : step_kind::finished, {}};
+    if (stopping_) return {step_kind::finished, {}, {}};
+    if (target_covered()) return {in_progress_ > 0 ? step_kind::wait : step_kind::finished, {}, {}};
     while (!queue_.empty()) {
+        if (needs_lookup(queue_.front())) return lookup_step();
         auto t = std::move(queue_.front());
         queue_.pop_front();
         if (!claimed_.insert(t.id).second) continue; // listed twice: harvested once
@@ -71,16 +86,16 @@ step scheduler::next() {
             t.etag = plan.etag;
         }
         ++in_progress_;
-        return {step_kind::fetch, std::move(t)};
+        return {step_kind::fetch, std::move(t), {}};
     }
     if (!exhausted_) {
-        if (listing_) return {step_kind::wait, {}};
+        if (listing_) return {step_kind::wait, {}, {}};
         listing_ = true;
-        return {step_kind::list, {}};
+        return {step_kind::list, {}, {}};
     }
     // Fetches still in flight may discover more targets (--follow-deps): wait for them.
-    if (options_.discovers_targets && in_progress_ > 0) return {step_kind::wait, {}};
-    return {step_kind::finished, {}};
+    if (options_.discovers_targets && in_progress_ > 0) return {step_kind::wait, {}, {}};
+    return {step_kind::finished, {}, {}};
 }
 
 void scheduler::unclaim(sources::target t) {

@@ -9,7 +9,7 @@ namespace {
 
 const std::array<source_descriptor, 2> sources{{
     {"glytoucan", "GlyTouCan + GlyCosmos + GlyGen", "GlyTouCan, GlyCosmos and GlyGen", glytoucan_default_rates, glytoucan_default_connections,
-     [](const source_settings& s) { return s.glytoucan.enrich ? 2.0 : 1.0; }, [](const source_settings&) { return false; },
+     [](const source_settings& s) { return (s.glytoucan.enrich ? 1.0 : 0.0) + 1.0 / static_cast<double>(std::max<std::size_t>(1, s.glytoucan.page_size)); }, [](const source_settings&) { return false; },
      [](source_settings& s, const std::string& base) { s.glytoucan.set_base_url(base); },
      [](http::client& c, const source_settings& s, const logger& log) -> std::unique_ptr<source> {
          return std::make_unique<glytoucan_source>(c, s.glytoucan, log);

@@ -73,7 +73,7 @@ TEST_CASE("durability: kill -9 at 20 random points of a 5,000-record harvest, ea
     std::mt19937 rng(20261123);
     std::uniform_int_distribution<int> delay_ms(100, 900);
     for (int kill = 0; kill < 20; ++kill) {
-        auto args = harvest_args(server.port(), out, flags);
+        auto args = catalog_args(10'000, server.port(), out, flags);
         if (kill > 0) args.push_back("--resume");
         child_process harvest(args);
         std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
@@ -85,7 +85,7 @@ TEST_CASE("durability: kill -9 at 20 random points of a 5,000-record harvest, ea
         CHECK(ids.size() < 5000); // the kills land mid-harvest
     }
     auto last = run_process([&] {
-        auto args = harvest_args(server.port(), out, flags);
+        auto args = catalog_args(10'000, server.port(), out, flags);
         args.push_back("--resume");
         return args;
     }(), 120s);
@@ -204,15 +204,15 @@ TEST_CASE("durability: a --target trial never poisons the full harvest, and a se
     temp_dir dir;
     const auto out = dir.path / "g.jsonl.gz";
     const auto summary = dir.path / "summary.json";
-    auto trial = run_process(harvest_args(server.port(), out, {"--target", "5"}));
+    auto trial = run_process(catalog_args(1000, server.port(), out, {"--target", "5"}));
     REQUIRE_MESSAGE(trial.exit_code == 0, trial.err);
-    auto full = run_process(harvest_args(server.port(), out, {"--incremental", "--summary", summary.string()}));
+    auto full = run_process(catalog_args(1000, server.port(), out, {"--incremental", "--summary", summary.string()}));
     REQUIRE_MESSAGE(full.exit_code == 0, full.err);
     CHECK(summary_number(summary, "unchanged") == 5); // the trial's records, revalidated by content
     const auto ids = dataset_ids(dir.path, "g");
     CHECK(ids.size() == 1100);
     CHECK(count_unique(ids) == 1100);
-    auto again = run_process(harvest_args(server.port(), out, {"--incremental", "--summary", summary.string()}));
+    auto again = run_process(catalog_args(1000, server.port(), out, {"--incremental", "--summary", summary.string()}));
     REQUIRE_MESSAGE(again.exit_code == 0, again.err);
     CHECK(summary_number(summary, "records") == 0);
     CHECK(summary_number(summary, "unchanged") == 1100);
@@ -225,12 +225,12 @@ TEST_CASE("durability: the lock makes a second concurrent run exit 5 at once, na
     running_server server(o, synthesized_catalog());
     temp_dir dir;
     const auto out = dir.path / "g.jsonl";
-    child_process holder(harvest_args(server.port(), out, {"--target", "60", "--workers", "4"}));
+    child_process holder(catalog_args(1000, server.port(), out, {"--target", "60", "--workers", "4"}));
     const auto lock = dir.path / "g.jsonl.state.sqlite.lock";
     for (int i = 0; i < 100 && read_text(lock).find("pid") == std::string::npos; ++i) std::this_thread::sleep_for(20ms);
     REQUIRE(read_text(lock).find("pid " + std::to_string(holder.pid())) != std::string::npos);
     const auto started = std::chrono::steady_clock::now();
-    auto second = run_process(harvest_args(server.port(), out, {"--resume"}), 10s);
+    auto second = run_process(catalog_args(1000, server.port(), out, {"--resume"}), 10s);
     CHECK(std::chrono::steady_clock::now() - started < 5s);
     CHECK(second.exit_code == 5);
     CHECK(second.err.find("another harvest run holds") != std::string::npos);
@@ -273,9 +273,9 @@ TEST_CASE("durability: --fresh removes the dataset's files and state and starts 
     running_server server(fixture_options{}, synthesized_catalog());
     temp_dir dir;
     const auto out = dir.path / "g.jsonl";
-    REQUIRE(run_process(harvest_args(server.port(), out, {"--target", "30", "--shard-size", "10"})).exit_code == 0);
+    REQUIRE(run_process(catalog_args(1000, server.port(), out, {"--target", "30", "--shard-size", "10"})).exit_code == 0);
     CHECK(fs::exists(dir.path / "g-00003.jsonl"));
-    auto fresh = run_process(harvest_args(server.port(), out, {"--target", "7", "--fresh"}));
+    auto fresh = run_process(catalog_args(1000, server.port(), out, {"--target", "7", "--fresh"}));
     REQUIRE_MESSAGE(fresh.exit_code == 0, fresh.err);
     CHECK_FALSE(fs::exists(dir.path / "g-00001.jsonl"));
     CHECK_FALSE(fs::exists(dir.path / "g-00003.jsonl"));
@@ -283,10 +283,10 @@ TEST_CASE("durability: --fresh removes the dataset's files and state and starts 
     simdjson::dom::parser parser;
     CHECK(simdjson::dom::array(parser.parse(read_text(dir.path / "manifest.json"))["runs"]).size() == 1);
 
-    auto both = run_process(harvest_args(server.port(), out, {"--resume", "--fresh"}));
+    auto both = run_process(catalog_args(1000, server.port(), out, {"--resume", "--fresh"}));
     CHECK(both.exit_code == 2);
     CHECK(both.err.find("excludes") != std::string::npos);
-    auto stdout_state = run_process(harvest_args(server.port(), "-", {"--resume"}));
+    auto stdout_state = run_process(catalog_args(1000, server.port(), "-", {"--resume"}));
     CHECK(stdout_state.exit_code == 2);
     CHECK(stdout_state.err.find("standard output keeps no state") != std::string::npos);
 }
@@ -318,7 +318,7 @@ TEST_CASE("durability: a full disk ends the run with one line and exit 1, sealed
     SUBCASE("ulimit -f: a write past the file-size limit is an error, not a SIGXFSZ death") {
         const auto out = dir.path / "g.jsonl";
         std::string command = "ulimit -f 64; exec";
-        for (const auto& a : harvest_args(server.port(), out, flags)) command += " '" + a + "'";
+        for (const auto& a : catalog_args(10'000, server.port(), out, flags)) command += " '" + a + "'";
         auto r = run_process({"/bin/sh", "-c", command});
         CHECK(r.exit_code == 1);
         // whichever file crosses the limit first: a shard ("File too large") or the state (SQLite's "disk I/O error")
@@ -333,7 +333,7 @@ TEST_CASE("durability: a full disk ends the run with one line and exit 1, sealed
             return;
         }
         const auto out = dir.path / "g.jsonl";
-        auto full = run_process(harvest_args(server.port(), out, flags));
+        auto full = run_process(catalog_args(10'000, server.port(), out, flags));
         CHECK(full.exit_code == 1);
         CHECK_MESSAGE((full.err.find("No space left on device") != std::string::npos || full.err.find("disk is full") != std::string::npos), full.err);
         CHECK(std::count(full.err.begin(), full.err.end(), '\n') == 1);
@@ -349,7 +349,7 @@ TEST_CASE("durability: a full disk ends the run with one line and exit 1, sealed
 
         REQUIRE(disk.grow());
         auto resumed = run_process([&] {
-            auto args = harvest_args(server.port(), out, flags);
+            auto args = catalog_args(10'000, server.port(), out, flags);
             args.push_back("--resume");
             return args;
         }());

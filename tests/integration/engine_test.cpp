@@ -3,6 +3,7 @@
 // run with the batches before it intact.
 #include "support/collect_run.hpp"
 #include "support/test_server.hpp"
+#include "support/virtuoso.hpp"
 
 #include <harvest/pipeline/engine.hpp>
 #include <harvest/state/state_store.hpp>
@@ -20,6 +21,7 @@ pipeline::job_config glycan_job(std::uint16_t port, const fs::path& out) {
     pipeline::job_config c;
     c.source = "glytoucan";
     c.sources.glytoucan.set_base_url("http://127.0.0.1:" + std::to_string(port));
+    c.sources.glytoucan.sparql_url = recorded_virtuoso().endpoint();
     c.out = out.string();
     c.batch_size = 5;
     c.http.workers = 20;

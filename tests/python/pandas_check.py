@@ -8,6 +8,7 @@ import json, os, subprocess, sys, tempfile
 import pandas as pd
 
 harvest, server_exe = sys.argv[1], sys.argv[2]
+sparql_url = open(sys.argv[3]).read().strip()  # the shared Virtuoso ctest started
 server = subprocess.Popen([server_exe, "--port", "0", "--print-port"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 try:
     base = f"http://127.0.0.1:{int(server.stdout.readline())}"
@@ -16,7 +17,7 @@ try:
             for ext in (".jsonl", ".jsonl.gz", ".jsonl.zst"):
                 out = os.path.join(tmp, f"{fmt}{ext}")
                 run = subprocess.run([harvest, "collect", "--source", "glytoucan", "--target", "40", "--format", fmt,
-                                      "--base-url", base, "--out", out], capture_output=True, text=True, timeout=60)
+                                      "--base-url", base, "--sparql-url", sparql_url, "--out", out], capture_output=True, text=True, timeout=60)
                 assert run.returncode == 0, run.stderr
                 df = pd.read_json(out, lines=True)  # compression inferred from the extension
                 assert len(df) == 40, (out, len(df))

@@ -4,6 +4,7 @@
 #include "support/child_process.hpp"
 #include "support/fixture_files.hpp"
 #include "support/self_signed.hpp"
+#include "support/virtuoso.hpp"
 
 #include <doctest/doctest.h>
 #include <simdjson.h>
@@ -44,11 +45,18 @@ inline std::string sha256_hex(const std::string& data) {
     return hex;
 }
 
-inline std::vector<std::string> harvest_args(std::uint16_t port, const fs::path& out, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{HARVEST_EXE, "collect", "--source", "glytoucan", "--base-url",
+inline std::vector<std::string> collect_args(std::string source, std::uint16_t port, const fs::path& out, std::vector<std::string> extra) {
+    std::vector<std::string> args{HARVEST_EXE, "collect", "--source", std::move(source), "--base-url",
                                   "http://127.0.0.1:" + std::to_string(port), "--out", out.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
+}
+
+// The glycan job: SPARQL from the real Virtuoso (the recorded glycans unless `extra` names
+// another), GlyCosmos and GlyGen from the fixture server.
+inline std::vector<std::string> harvest_args(std::uint16_t port, const fs::path& out, std::vector<std::string> extra = {}) {
+    if (std::ranges::find(extra, "--sparql-url") == extra.end()) extra.insert(extra.begin(), {"--sparql-url", recorded_virtuoso().endpoint()});
+    return collect_args("glytoucan", port, out, std::move(extra));
 }
 
 // Every line parses as JSON with a unique id; returns the ids.
@@ -69,9 +77,17 @@ inline std::vector<std::string> check_jsonl(const std::string& text) {
 }
 
 inline std::vector<std::string> pypi_args(std::uint16_t port, const fs::path& out, std::vector<std::string> extra = {}) {
-    auto args = harvest_args(port, out, std::move(extra));
-    args[3] = "pypi";
-    return args;
+    return collect_args("pypi", port, out, std::move(extra));
+}
+
+// --sparql-url of the Virtuoso that holds the glycans of fixture_catalog(dir, synthesized).
+inline std::vector<std::string> catalog_sparql(std::size_t synthesized) { return {"--sparql-url", catalog_virtuoso(synthesized).endpoint()}; }
+
+// harvest_args against the Virtuoso that holds the glycans of fixture_catalog(dir, synthesized).
+inline std::vector<std::string> catalog_args(std::size_t synthesized, std::uint16_t port, const fs::path& out, std::vector<std::string> extra = {}) {
+    const auto sparql = catalog_sparql(synthesized);
+    extra.insert(extra.begin(), sparql.begin(), sparql.end());
+    return harvest_args(port, out, std::move(extra));
 }
 
 // The file decompressed per its extension.

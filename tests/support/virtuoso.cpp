@@ -31,7 +31,10 @@ virtuoso::virtuoso(const fs::path& rdf_dir) : rdf_dir_(rdf_dir), dir_(make_temp_
     REQUIRE_MESSAGE(endpoint_.starts_with("http://127.0.0.1:"), r.out);
 }
 
+virtuoso virtuoso::attach(std::string endpoint, fs::path rdf_dir) { return virtuoso(std::move(endpoint), std::move(rdf_dir)); }
+
 virtuoso::~virtuoso() {
+    if (dir_.empty()) return;
     // At exit, outside any test case: no doctest assertion here.
     const auto stop = (source_dir / "tools" / "virtuoso").string() + " stop '" + (dir_ / "db").string() + "' >/dev/null 2>&1";
     [[maybe_unused]] const int rc = std::system(stop.c_str());
@@ -39,8 +42,40 @@ virtuoso::~virtuoso() {
     fs::remove_all(dir_, ec);
 }
 
+namespace {
+
+// tools/make-glycan-rdf --synthesize n, into a temporary directory.
+fs::path synthesized_rdf(std::size_t n) {
+    const auto dir = make_temp_dir("harvest-rdf");
+    auto r = run_process({(source_dir / "tools" / "make-glycan-rdf").string(), "--synthesize", std::to_string(n), "--out", dir.string()});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return dir;
+}
+
+// The instance ctest started in HARVEST_SHARED_VIRTUOSO/n (tests/support/shared_virtuoso), else one of our own.
+virtuoso start_or_attach(std::size_t n) {
+    const fs::path shared = fs::path(HARVEST_SHARED_VIRTUOSO) / std::to_string(n);
+    std::ifstream endpoint_file(shared / "db" / "endpoint");
+    std::string endpoint;
+    const fs::path shared_rdf = n == 0 ? source_dir / "data" / "rdf" / "glytoucan" : shared / "rdf";
+    if (endpoint_file >> endpoint) return virtuoso::attach(endpoint, shared_rdf);
+    return virtuoso(n == 0 ? shared_rdf : synthesized_rdf(n));
+}
+
+} // namespace
+
 virtuoso& recorded_virtuoso() {
-    static virtuoso instance(source_dir / "data" / "rdf" / "glytoucan");
+    static virtuoso instance = start_or_attach(0);
+    return instance;
+}
+
+virtuoso& catalog_virtuoso(std::size_t synthesized) {
+    if (synthesized == 1000) {
+        static virtuoso instance = start_or_attach(1000);
+        return instance;
+    }
+    REQUIRE_MESSAGE(synthesized == 10'000, "ctest shares 1,000 and 10,000 synthesized glycans, not " << synthesized);
+    static virtuoso instance = start_or_attach(10'000);
     return instance;
 }
 
@@ -50,13 +85,7 @@ virtuoso& empty_virtuoso() {
 }
 
 virtuoso& synthesized_virtuoso() {
-    static const fs::path rdf = [] {
-        const auto dir = make_temp_dir("harvest-rdf25k");
-        auto r = run_process({(source_dir / "tools" / "make-glycan-rdf").string(), "--synthesize", "25000", "--out", dir.string()});
-        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-        return dir;
-    }();
-    static virtuoso instance(rdf);
+    static virtuoso instance(synthesized_rdf(25'000));
     return instance;
 }
 

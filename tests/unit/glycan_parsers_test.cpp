@@ -114,22 +114,33 @@ TEST_CASE("GlyCosmos gtcid2seqs: the recorded body, and [] for unknown accession
     CHECK(parse_gtcid2seqs(parser, wrong, none) == "GlyCosmos gtcid2seqs: expected a JSON array");
 }
 
-TEST_CASE("SPARQL results: rows with and without the optional WURCS binding") {
+TEST_CASE("SPARQL results: rows with and without the optional bindings, masses as numbers, EXISTS as 1/0 or true/false") {
     simdjson::ondemand::parser parser;
-    std::string body = R"({"head":{"vars":["AccNum","wurcs"]},"results":{"bindings":[
-        {"AccNum":{"type":"literal","value":"G00001LE"}},
-        {"wurcs":{"type":"literal","value":"WURCS=2.0/1,1,0/[a2122h-1b_1-5]/1/"},"AccNum":{"type":"literal","value":"G00002MO"}}]}})";
+    std::string body = R"({"head":{"vars":["AccNum","archived","wurcs","glycoct","iupac","mass"]},"results":{"bindings":[
+        {"AccNum":{"type":"literal","value":"G00001LE"},"archived":{"type":"typed-literal","datatype":"http://www.w3.org/2001/XMLSchema#integer","value":"1"}},
+        {"wurcs":{"type":"literal","value":"WURCS=2.0/1,1,0/[a2122h-1b_1-5]/1/"},"AccNum":{"type":"literal","value":"G00002MO"},
+         "glycoct":{"type":"literal","value":"RES\n1b:b-dglc-HEX-1:5"},"iupac":{"type":"literal","value":"Glc(b1-"},
+         "mass":{"type":"typed-literal","datatype":"http://www.w3.org/2001/XMLSchema#decimal","value":"180.06"},
+         "archived":{"type":"typed-literal","datatype":"http://www.w3.org/2001/XMLSchema#boolean","value":"false"}}]}})";
     std::vector<sparql_row> rows;
-    REQUIRE(parse_sparql_rows(parser, body, "AccNum", "wurcs", rows) == "");
+    REQUIRE(parse_sparql_rows(parser, body, rows) == "");
     REQUIRE(rows.size() == 2);
     CHECK(rows[0].accession == "G00001LE");
+    CHECK(rows[0].archived);
     CHECK_FALSE(rows[0].wurcs);
+    CHECK_FALSE(rows[0].mass);
     CHECK(rows[1].accession == "G00002MO");
+    CHECK_FALSE(rows[1].archived);
     CHECK(rows[1].wurcs == "WURCS=2.0/1,1,0/[a2122h-1b_1-5]/1/");
+    CHECK(rows[1].glycoct == "RES\n1b:b-dglc-HEX-1:5");
+    CHECK(rows[1].iupac_condensed == "Glc(b1-");
+    CHECK(rows[1].mass == 180.06);
 
     std::string bad = R"({"results":{"bindings":[{"AccNum":{"value":7}}]}})";
-    CHECK(parse_sparql_rows(parser, bad, "AccNum", "wurcs", rows) == "SPARQL results: field 'AccNum.value': expected a string");
+    CHECK(parse_sparql_rows(parser, bad, rows) == "SPARQL results: field 'AccNum.value': expected a string");
     CHECK(rows.size() == 2); // untouched
+    std::string bad_mass = R"({"results":{"bindings":[{"AccNum":{"value":"G00001LE"},"mass":{"value":"heavy"}}]}})";
+    CHECK(parse_sparql_rows(parser, bad_mass, rows) == "SPARQL results: field 'mass.value': expected a decimal number");
     std::string missing = R"({"head":{}})";
-    CHECK(parse_sparql_rows(parser, missing, "AccNum", "wurcs", rows) == "SPARQL results: field 'results.bindings': expected an array");
+    CHECK(parse_sparql_rows(parser, missing, rows) == "SPARQL results: field 'results.bindings': expected an array");
 }

@@ -269,3 +269,34 @@ TEST_CASE("scheduler: failures are redacted before anything records them") {
     CHECK(s.failures()[0].reason.find("secret") == std::string::npos);
     CHECK(s.take_batch().updates.at(0).url.find("secret") == std::string::npos);
 }
+
+TEST_CASE("scheduler: --ids targets are handed to the source's bulk lookup in blocks before they are fetched, listed ones never") {
+    auto s = make({.lookup_block = 2});
+    s.add_ids(targets({"G00001AA", "G00002AA", "G00001AA", "G00003AA"}));
+    auto first = s.next();
+    REQUIRE(first.kind == step_kind::look_up);
+    std::vector<std::string> block;
+    for (const auto& t : first.block) block.push_back(t.id);
+    CHECK(block == std::vector<std::string>{"G00001AA", "G00002AA"}); // the queue's order, each once
+    auto a = s.next();
+    REQUIRE(a.kind == step_kind::fetch);
+    CHECK(a.target.id == "G00001AA");
+    CHECK(s.next().target.id == "G00002AA");
+    // The duplicate was looked up already; the next unlooked-up one starts a new block.
+    auto second = s.next();
+    REQUIRE(second.kind == step_kind::look_up);
+    REQUIRE(second.block.size() == 1);
+    CHECK(second.block[0].id == "G00003AA");
+    CHECK(s.next().target.id == "G00003AA");
+
+    auto listing = make({.lookup_block = 2});
+    REQUIRE(listing.next().kind == step_kind::list);
+    std::vector<sources::target> listed{target("G00001AA", std::nullopt, true), target("G00002AA", std::nullopt, true)};
+    listing.listed(listed, true);
+    CHECK(listing.next().kind == step_kind::fetch); // the listing's page carried what a lookup would
+    CHECK(listing.next().kind == step_kind::fetch);
+
+    auto without = make({});
+    without.add_ids(targets({"G00001AA"}));
+    CHECK(without.next().kind == step_kind::fetch); // a source without bulk lookup
+}

@@ -25,11 +25,13 @@ struct scheduler_options {
     bool with_state = false;            // plans and state updates; without, every target is fetched
     state::run_mode mode = state::run_mode::first;
     bool discovers_targets = false;     // fetches may add targets (--follow-deps): wait for them
+    std::size_t lookup_block = 0;       // the source looks up unlisted targets this many at a time (0: never)
 };
 
 enum class step_kind {
     fetch,    // fetch `target`, then call complete()
     list,     // ask the source for more targets, then call listed() or listing_failed()
+    look_up,  // let the source look up `block` in bulk before they are fetched
     wait,     // nothing to do until a fetch in flight completes (or a listing arrives)
     finished, // no more work
 };
@@ -37,6 +39,7 @@ enum class step_kind {
 struct step {
     step_kind kind = step_kind::finished;
     sources::target target;
+    std::vector<sources::target> block; // look_up: the next queued targets that were not listed
 };
 
 class scheduler {
@@ -81,6 +84,8 @@ public:
 private:
     bool target_covered() const noexcept { return options_.target && accepted_ + in_progress_ >= *options_.target; }
     const state::target_state* known(const std::string& id) const;
+    bool needs_lookup(const sources::target& t) const;
+    step lookup_step();
     void accept(const sources::target& t, sources::fetched got);
     std::optional<batch> take_if_full();
 
@@ -93,6 +98,7 @@ private:
     bool stopping_ = false;
     std::unordered_set<std::string> claimed_;     // targets handed out
     std::unordered_set<std::string> written_ids_; // records accepted for the output
+    std::unordered_set<std::string> looked_up_;   // targets handed to a look_up step
     std::size_t in_progress_ = 0;
     std::size_t accepted_ = 0;
     std::size_t unchanged_ = 0;

@@ -71,6 +71,12 @@ public:
     virtual target parse_id(std::string_view line) const = 0;
     // The next part of the enumeration; `done` once there is no more. An error ends the listing.
     virtual boost::asio::awaitable<std::optional<error>> list(std::vector<target>& out, bool& done) = 0;
+    // Targets that did not come from the listing (--ids, a resumed run's pending ones) can be
+    // looked up in bulk, this many per request, before they are fetched; 0: no bulk lookup.
+    virtual std::size_t lookup_block() const noexcept { return 0; }
+    // Looks up such a block; fetch() then serves what was found. A failed lookup is no error:
+    // fetch() gets those targets one by one.
+    virtual boost::asio::awaitable<void> look_up(std::vector<target> /*block*/) { co_return; }
     // The target's record; with t.etag set, not_modified when the service says it is unchanged.
     virtual boost::asio::awaitable<outcome> fetch(const target& t) = 0;
     // What chose the targets, for the manifest and the state (URL credentials redacted).

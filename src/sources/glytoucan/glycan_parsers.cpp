@@ -2,6 +2,8 @@
 
 #include <harvest/sources/json_fields.hpp>
 
+#include <charconv>
+
 namespace harvest::sources {
 namespace ondemand = simdjson::ondemand;
 
@@ -39,8 +41,7 @@ bool member_string(ondemand::object& o, std::string_view key, std::optional<std:
 
 } // namespace
 
-std::string parse_sparql_rows(ondemand::parser& parser, std::string& body, std::string_view accession_var,
-                              std::string_view wurcs_var, std::vector<sparql_row>& out) {
+std::string parse_sparql_rows(ondemand::parser& parser, std::string& body, std::vector<sparql_row>& out) {
     constexpr std::string_view what = "SPARQL results";
     ondemand::document doc;
     if (auto e = parser.iterate(padded(body)).get(doc)) return not_json(what, e);
@@ -58,21 +59,31 @@ std::string parse_sparql_rows(ondemand::parser& parser, std::string& body, std::
         for (auto field : b) {
             std::string_view var;
             if (field.unescaped_key().get(var) != simdjson::SUCCESS) return not_json(what, simdjson::TAPE_ERROR);
-            if (var != accession_var && var != wurcs_var) continue;
+            std::optional<std::string>* text = var == "wurcs" ? &row.wurcs : var == "glycoct" ? &row.glycoct : var == "iupac" ? &row.iupac_condensed : nullptr;
+            if (!text && var != "AccNum" && var != "mass" && var != "archived") continue;
             ondemand::object term;
             if (field.value().get_object().get(term) != simdjson::SUCCESS)
                 return field_error(what, std::string(var), "an RDF term object");
             std::optional<std::string> value;
             if (!member_string(term, "value", value) || !value)
                 return field_error(what, std::string(var) + ".value", "a string");
-            if (var == accession_var) {
+            if (var == "AccNum") {
                 row.accession = std::move(*value);
                 has_accession = true;
+            } else if (var == "mass") {
+                double mass = 0;
+                const auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), mass);
+                if (ec != std::errc{} || end != value->data() + value->size())
+                    return field_error(what, "mass.value", "a decimal number");
+                row.mass = mass;
+            } else if (var == "archived") {
+                // Virtuoso answers EXISTS with 1/0, a conformant engine with true/false.
+                row.archived = *value == "1" || *value == "true";
             } else {
-                row.wurcs = std::move(value);
+                *text = std::move(value);
             }
         }
-        if (!has_accession) return field_error(what, accession_var, "a binding in every row");
+        if (!has_accession) return field_error(what, "AccNum", "a binding in every row");
         rows.push_back(std::move(row));
     }
     out = std::move(rows);
@@ -111,6 +122,7 @@ std::string parse_glygen_detail(ondemand::parser& parser, std::string& body, gly
     if (auto e = doc.get_object().get(obj)) return e == simdjson::INCORRECT_TYPE ? std::string(what) + ": expected a JSON object" : not_json(what, e);
     glycan_record r = record; // filled as a copy: a failure leaves the caller's record as it was
     std::optional<std::string> wurcs, glycoct;
+    std::optional<double> mass;
     for (auto field : obj) {
         std::string_view key;
         if (auto e = field.unescaped_key().get(key)) return not_json(what, e);
@@ -118,7 +130,7 @@ std::string parse_glygen_detail(ondemand::parser& parser, std::string& body, gly
         if (auto e = field.value().get(v)) return not_json(what, e);
         std::string error;
         if (key == "mass") {
-            if (!read_double(v, r.mass)) error = field_error(what, key, "a number");
+            if (!read_double(v, mass)) error = field_error(what, key, "a number");
         } else if (key == "mass_pme") {
             if (!read_double(v, r.mass_pme)) error = field_error(what, key, "a number");
         } else if (key == "iupac") {
@@ -214,6 +226,7 @@ std::string parse_glygen_detail(ondemand::parser& parser, std::string& body, gly
         if (!error.empty()) return error;
     }
     if (!r.wurcs) r.wurcs = std::move(wurcs);
+    if (!r.mass) r.mass = mass; // GlyTouCan's own mass when SPARQL gave one (GlyGen rounds to 2 decimals)
     if (!r.glycoct) r.glycoct = std::move(glycoct);
     r.enriched = true;
     record = std::move(r);

@@ -15,6 +15,11 @@ std::string number(double v) {
 
 } // namespace
 
+bool has_content(const glycan_record& r) noexcept {
+    return r.wurcs || r.glycoct || r.mass || r.mass_pme || r.iupac || r.iupac_condensed || r.inchi || r.inchi_key || !r.composition.empty() ||
+           !r.species.empty() || !r.classification.empty() || !r.motifs.empty() || !r.crossrefs.empty();
+}
+
 void write_record_object(json_writer& w, const glycan_record& r) {
     w.begin_object();
     w.key("accession").value(r.accession);
@@ -24,6 +29,7 @@ void write_record_object(json_writer& w, const glycan_record& r) {
     write_optional(w, "mass", r.mass);
     write_optional(w, "mass_pme", r.mass_pme);
     write_optional(w, "iupac", r.iupac);
+    write_optional(w, "iupac_condensed", r.iupac_condensed);
     write_optional(w, "inchi", r.inchi);
     write_optional(w, "inchi_key", r.inchi_key);
     if (!r.composition.empty()) {
@@ -74,6 +80,7 @@ std::string render_text(const glycan_record& r) {
     }
     t += ".";
     if (r.iupac) t += " Its IUPAC name is " + *r.iupac + ".";
+    if (r.iupac_condensed) t += " Its IUPAC condensed name is " + *r.iupac_condensed + ".";
     if (r.wurcs) t += " Its WURCS sequence is " + *r.wurcs + ".";
     if (r.mass) t += " Its monoisotopic mass is " + number(*r.mass) + " Da.";
     if (r.mass_pme) t += " Its permethylated mass is " + number(*r.mass_pme) + " Da.";
@@ -94,8 +101,10 @@ std::string render_text(const glycan_record& r) {
 std::vector<chat_turn> chat_turns(const glycan_record& r) {
     std::vector<chat_turn> turns;
     if (r.wurcs) turns.push_back({"What is the WURCS sequence of the glycan with GlyTouCan accession " + r.accession + "?", *r.wurcs});
-    if (r.wurcs && r.iupac) turns.push_back({"What is the IUPAC name of the glycan with the WURCS sequence " + *r.wurcs + "?", *r.iupac});
-    if (r.iupac && r.mass) turns.push_back({"What is the monoisotopic mass of " + *r.iupac + "?", number(*r.mass) + " Da"});
+    const auto& name = r.iupac ? r.iupac : r.iupac_condensed;
+    if (r.wurcs && name) turns.push_back({"What is the IUPAC name of the glycan with the WURCS sequence " + *r.wurcs + "?", *name});
+    if (name && r.mass) turns.push_back({"What is the monoisotopic mass of " + *name + "?", number(*r.mass) + " Da"});
+    if (!r.wurcs && r.glycoct) turns.push_back({"What is the GlycoCT sequence of the glycan with GlyTouCan accession " + r.accession + "?", *r.glycoct});
     if (!r.composition.empty()) {
         std::string answer;
         for (std::size_t i = 0; i < r.composition.size(); ++i)

@@ -12,14 +12,19 @@
 
 namespace harvest::sources {
 
+// One row of harvest's glycan SPARQL (glycan_sparql.hpp): variables AccNum (required), archived,
+// wurcs, glycoct, iupac, mass (optional). An accession may come in several rows.
 struct sparql_row {
     std::string accession;
+    bool archived = false; // the archive graph lists it (only a lookup asks)
     std::optional<std::string> wurcs;
+    std::optional<std::string> glycoct;
+    std::optional<std::string> iupac_condensed;
+    std::optional<double> mass;
 };
 
-// SPARQL 1.1 JSON results; `accession_var` and `wurcs_var` name the SELECT variables.
-std::string parse_sparql_rows(simdjson::ondemand::parser& parser, std::string& body, std::string_view accession_var,
-                              std::string_view wurcs_var, std::vector<sparql_row>& out);
+// SPARQL 1.1 JSON results of that query.
+std::string parse_sparql_rows(simdjson::ondemand::parser& parser, std::string& body, std::vector<sparql_row>& out);
 
 struct glycosmos_sequences {
     std::optional<std::string> wurcs;

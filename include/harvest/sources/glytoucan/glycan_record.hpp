@@ -1,6 +1,7 @@
 #pragma once
-// One merged glycan: GlyTouCan accession and sequences (GlyCosmos) plus, when enriched, the
-// GlyGen detail fields. Every field but the accession may be missing.
+// One merged glycan: GlyTouCan accession, sequences and mass (GlyTouCan's SPARQL, or GlyCosmos
+// for an accession SPARQL does not know) plus, when enriched, the GlyGen detail fields. Every
+// field but the accession may be missing.
 #include <harvest/sources/record.hpp>
 
 #include <cstdint>
@@ -37,12 +38,13 @@ struct glycan_crossref {
 
 struct glycan_record {
     std::string accession;
-    std::optional<std::string> wurcs;   // GlyCosmos, else GlyGen, else the SPARQL listing
-    std::optional<std::string> glycoct; // GlyCosmos, else GlyGen
+    std::optional<std::string> wurcs;   // SPARQL (or GlyCosmos), else GlyGen
+    std::optional<std::string> glycoct; // SPARQL (or GlyCosmos), else GlyGen
     bool enriched = false;              // GlyGen knew the accession
-    std::optional<double> mass;         // monoisotopic, GlyGen
-    std::optional<double> mass_pme;     // permethylated
-    std::optional<std::string> iupac;
+    std::optional<double> mass;         // monoisotopic: SPARQL, else GlyGen
+    std::optional<double> mass_pme;     // permethylated, GlyGen
+    std::optional<std::string> iupac;   // IUPAC extended, GlyGen
+    std::optional<std::string> iupac_condensed; // GlyCosmos's sequence graph
     std::optional<std::string> inchi;
     std::optional<std::string> inchi_key;
     std::vector<glycan_composition> composition;
@@ -51,6 +53,9 @@ struct glycan_record {
     std::vector<glycan_motif> motifs;
     std::vector<glycan_crossref> crossrefs;
 };
+
+// True when the record says anything beyond its accession: a training line needs content.
+bool has_content(const glycan_record& r) noexcept;
 
 // The renderings typed_record<glycan_record> calls (record.hpp).
 void write_record_object(exporting::json_writer& w, const glycan_record& r);

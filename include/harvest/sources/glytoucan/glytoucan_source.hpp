@@ -1,7 +1,9 @@
 #pragma once
-// --source glytoucan: enumerates accessions through the GlyTouCan SPARQL endpoint (paged with
-// LIMIT/OFFSET, archived accessions excluded) and builds one merged record per accession from
-// GlyCosmos gtcid2seqs and, unless disabled, GlyGen glycan/detail, fetched concurrently.
+// --source glytoucan: enumerates accessions through the GlyTouCan SPARQL endpoint (keyset pages,
+// archived accessions excluded) with each one's sequences and mass in the same answer, looks up
+// --ids accessions in VALUES blocks the same way, and completes each record with GlyGen
+// glycan/detail unless disabled. GlyCosmos gtcid2seqs is asked only for an accession SPARQL does
+// not know.
 #include <harvest/http/client.hpp>
 #include <harvest/logger.hpp>
 #include <harvest/sources/glytoucan/glycan_parsers.hpp>
@@ -46,21 +48,29 @@ public:
     std::string_view name() const noexcept override { return "glytoucan"; }
     target parse_id(std::string_view line) const override;
     // One SPARQL page (sparql_pager: keyset paging, archive excluded, smaller pages when
-    // refused); done after an empty page. A first page without any accession is an error.
+    // refused) with its accessions' sequences and masses; done after an empty page. A first
+    // page without any accession is an error.
     boost::asio::awaitable<std::optional<error>> list(std::vector<target>& out, bool& done) override;
-    // The merged record: GlyCosmos sequences and GlyGen detail, fetched concurrently. A listed
-    // accession exists even when no service has data for it; an --ids accession that no
-    // service knows is a "not found" failure.
+    std::size_t lookup_block() const noexcept override { return max_lookup_block; }
+    // One VALUES query per block (halved when refused or cut); what SPARQL does not answer is
+    // fetched from GlyCosmos per accession.
+    boost::asio::awaitable<void> look_up(std::vector<target> block) override;
+    // The merged record: what SPARQL said (or GlyCosmos, for an accession SPARQL does not
+    // know) and the GlyGen detail. A glycan with no sequence and no annotation is a "no
+    // content" failure; an archived one and one that no service knows are failures too.
     boost::asio::awaitable<outcome> fetch(const target& t) override;
     void write_selection(exporting::json_writer& w) const override;
 
 private:
+    struct sparql_answer; // one query's outcome
+    boost::asio::awaitable<sparql_answer> query_sparql(const std::string& query);
+
     http::client& client_;
     glytoucan_options options_;
     const logger& log_;
     sparql_pager pager_;
-    std::unordered_map<std::string, std::string> listed_wurcs_; // the listing's WURCS, until the accession is fetched
-    simdjson::ondemand::parser list_parser_; // one parser per coroutine: the enumerator's
+    std::unordered_map<std::string, sparql_row> sparql_known_; // what SPARQL said of an accession, until it is fetched
+    simdjson::ondemand::parser sparql_parser_; // one parser per coroutine: the dispatcher's (listing and lookups)
 };
 
 } // namespace harvest::sources
