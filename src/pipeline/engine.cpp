@@ -360,6 +360,7 @@ private:
         r.source = config_.source;
         r.finish_reason = result.finish_reason;
         r.unchanged = scheduler_->unchanged();
+        r.incomplete = scheduler_->incomplete();
         r.failures = scheduler_->failures();
         r.requests = client_.stats();
         r.convert_write = committer_->busy();

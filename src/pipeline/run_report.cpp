@@ -37,7 +37,7 @@ std::string summary_json(const run_report& r) {
     w.key("failures_by_reason").begin_object();
     for (const auto& [k, v] : by_reason) w.key(k).value(v);
     w.end_object();
-    w.key("unchanged").value(static_cast<std::uint64_t>(r.unchanged));
+    w.key("unchanged").value(static_cast<std::uint64_t>(r.unchanged)).key("incomplete").value(static_cast<std::uint64_t>(r.incomplete));
     w.key("requests").value(s.attempts).key("retries").value(s.retries).key("requests_per_record").value(r.requests_per_record());
     w.key("requests_by_status").begin_object();
     for (const auto& [status, n] : s.by_status) w.key(std::to_string(status)).value(n);
@@ -64,6 +64,7 @@ std::string summary_text(const run_report& r, std::string_view written_to, const
                   "harvest collect: %s\n"
                   "  records written   %llu  (%.*s)\n"
                   "  unchanged         %zu\n"
+                  "  incomplete        %zu%s\n"
                   "  failures          %zu%s\n"
                   "  requests          %llu  (%s)\n"
                   "  requests/record   %.2f\n"
@@ -72,7 +73,8 @@ std::string summary_text(const run_report& r, std::string_view written_to, const
                   "  elapsed           %.2f s\n"
                   "  rate              %.1f records/s\n",
                   r.finish_reason.c_str(), static_cast<unsigned long long>(r.records), static_cast<int>(written_to.size()), written_to.data(),
-                  r.unchanged, r.failures.size(), where.c_str(), static_cast<unsigned long long>(s.attempts), statuses.c_str(),
+                  r.unchanged, r.incomplete, r.incomplete ? "  (written without part of their data: --resume or --incremental fetches them again)" : "",
+                  r.failures.size(), where.c_str(), static_cast<unsigned long long>(s.attempts), statuses.c_str(),
                   r.requests_per_record(), static_cast<unsigned long long>(s.retries), static_cast<double>(s.bytes) / 1e6, r.elapsed_seconds,
                   r.records_per_second());
     std::string out = buf;
@@ -93,6 +95,8 @@ std::string metrics_text(const run_report& r, double now, std::string_view previ
         out += name + "{" + labels + extra_labels + "} " + number_text(value) + "\n";
     };
     metric("harvest_records_written", "Records written by the last run.", "", static_cast<double>(r.records));
+    metric("harvest_records_incomplete", "Records the last run wrote without part of their data (a service failed).", "",
+           static_cast<double>(r.incomplete));
     metric("harvest_failures", "Targets that failed permanently in the last run.", "", static_cast<double>(r.failures.size()));
     for (const auto& [status, n] : r.requests.by_status)
         metric("harvest_requests", "Responses in the last run, by HTTP status.", ",status=\"" + std::to_string(status) + "\"", static_cast<double>(n));

@@ -7,8 +7,11 @@ namespace harvest::pipeline {
 
 namespace {
 
-state::target_update done_update(std::string id, std::string etag, std::optional<std::uint64_t> revision, std::string content_hash) {
+state::target_update done_update(std::string id, std::string etag, std::optional<std::uint64_t> revision, std::string content_hash,
+                                 std::string incomplete = {}) {
     state::target_update u;
+    u.incomplete = !incomplete.empty();
+    u.reason = std::move(incomplete);
     u.id = std::move(id);
     u.attempts = 1;
     u.last_status = 200;
@@ -26,8 +29,8 @@ scheduler::scheduler(scheduler_options options, std::unordered_map<std::string, 
 void scheduler::resume_from_state(const std::function<std::optional<sources::target>(const std::string&)>& parse) {
     if (options_.mode == state::run_mode::first) return;
     for (const auto& [id, known] : known_) {
-        if (known.status == state::target_status::done) {
-            if (options_.mode == state::run_mode::resume) ++accepted_;
+        if (known.status == state::target_status::done && !known.incomplete) {
+            if (options_.mode == state::run_mode::resume) ++accepted_; // in the output: counts towards --target
             continue;
         }
         if (state::plan_target(&known, std::nullopt, options_.mode).kind != state::plan_kind::fetch) continue;
@@ -128,34 +131,40 @@ std::optional<batch> scheduler::complete(const sources::target& t, sources::outc
         if (stopping_ && failure.reason.ends_with(": cancelled")) return take_if_full(); // left for a later run
         if (options_.with_state)
             batch_.updates.push_back({failure.id, state::target_status::failed, failure.permanent, failure.attempts, failure.last_status,
-                                      failure.url, failure.reason, {}, {}, {}, {}});
+                                      failure.url, failure.reason, {}, {}, {}, {}, false});
         failures_.push_back(std::move(failure));
     }
     return take_if_full();
 }
 
 // A fetched record joins the batch, unless it is already in the output: a renamed project
-// written under its new name, or (--incremental) a record whose content has not changed.
+// written under its new name, or (--incremental) a record whose content has not changed. A
+// record written incomplete before is written again when it comes back different: the new line
+// supersedes the old one (export --latest keeps the newest).
 void scheduler::accept(const sources::target& t, sources::fetched got) {
     if (!written_ids_.insert(got.id).second) return;
     convert::training_record item{got.id, options_.source, {}, std::move(got.record)};
     state::target_update update;
+    const bool incomplete = !got.incomplete.empty();
     if (options_.with_state) {
         const auto* before = known(item.id);
         const bool in_output = before && before->status == state::target_status::done;
         // The content hash is the committer's work (off the network thread) unless it decides here.
-        const bool compare = in_output && options_.mode == state::run_mode::incremental;
+        const bool compare = in_output && (options_.mode == state::run_mode::incremental || before->incomplete);
         const auto revision = got.revision ? got.revision : t.revision;
-        update = done_update(item.id, got.etag, revision, compare || t.id != item.id ? convert::content_hash(item) : std::string());
-        if (t.id != item.id) batch_.updates.push_back(done_update(t.id, {}, revision, update.content_hash));
-        if (in_output && (options_.mode == state::run_mode::resume || before->content_hash == update.content_hash)) {
+        update = done_update(item.id, got.etag, revision, compare || t.id != item.id ? convert::content_hash(item) : std::string(), got.incomplete);
+        if (t.id != item.id) batch_.updates.push_back(done_update(t.id, {}, revision, update.content_hash, got.incomplete));
+        const bool same = compare && before->content_hash == update.content_hash;
+        if (in_output && (same || (options_.mode == state::run_mode::resume && !before->incomplete))) {
             if (options_.mode == state::run_mode::incremental) ++unchanged_;
+            else if (before->incomplete) ++accepted_; // --resume: in the output as it was, and now counted
             batch_.updates.push_back(std::move(update)); // keeps its shard; validators refreshed
             return;
         }
     }
     item.fetched_at = now_();
     ++accepted_;
+    if (incomplete) ++incomplete_;
     batch_.records.push_back(std::move(item));
     batch_.record_updates.push_back(std::move(update));
 }

@@ -11,7 +11,7 @@ namespace {
 
 // "HRVS": marks the file as ours, so another program's database is refused, not altered.
 constexpr int application_id = 0x48525653;
-constexpr int schema_version = 1;
+constexpr int schema_version = 2; // 2: targets.incomplete
 
 constexpr const char* schema = R"sql(
 CREATE TABLE IF NOT EXISTS runs(
@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS targets(
   last_serial INTEGER,
   content_hash TEXT NOT NULL DEFAULT '',
   shard TEXT NOT NULL DEFAULT '',
+  incomplete INTEGER NOT NULL DEFAULT 0,
   run INTEGER,
   updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
   PRIMARY KEY(source, id));
@@ -181,6 +182,9 @@ state_store::state_store(const std::filesystem::path& path) : path_(path) {
         if (tables == 0) {
             exec(("PRAGMA application_id=" + std::to_string(application_id)).c_str());
             exec(("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
+        } else if (version < schema_version) {
+            // Schema 1 had no incomplete records: every done target was complete.
+            exec("BEGIN IMMEDIATE; ALTER TABLE targets ADD COLUMN incomplete INTEGER NOT NULL DEFAULT 0; PRAGMA user_version=2; COMMIT;");
         }
         exec(schema);
     } catch (const state_error&) {
@@ -241,7 +245,7 @@ void state_store::finish_run(std::int64_t run, const std::string& finished_at, c
 }
 
 std::unordered_map<std::string, target_state> state_store::targets(const std::string& source) const {
-    statement s(db_, "SELECT id, status, permanent, attempts, last_status, etag, last_serial, content_hash, shard"
+    statement s(db_, "SELECT id, status, permanent, attempts, last_status, etag, last_serial, content_hash, shard, incomplete"
                      " FROM targets WHERE source = ?", path_.string());
     s.bind(1, source);
     std::unordered_map<std::string, target_state> out;
@@ -255,6 +259,7 @@ std::unordered_map<std::string, target_state> state_store::targets(const std::st
         if (!s.is_null(6)) t.last_serial = static_cast<std::uint64_t>(s.integer(6));
         t.content_hash = s.text(7);
         t.shard = s.text(8);
+        t.incomplete = s.integer(9) != 0;
         out.emplace(s.text(0), std::move(t));
     }
     return out;
@@ -284,8 +289,8 @@ void state_store::commit_batch(std::int64_t run, const std::string& source, cons
     transaction tx([this](const char* sql) { exec(sql); });
     {
         statement s(db_, R"sql(
-INSERT INTO targets(source, id, status, permanent, attempts, last_status, url, reason, etag, last_serial, content_hash, shard, run)
-VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+INSERT INTO targets(source, id, status, permanent, attempts, last_status, url, reason, etag, last_serial, content_hash, shard, run, incomplete)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
 ON CONFLICT(source, id) DO UPDATE SET
   status = excluded.status, permanent = excluded.permanent, attempts = excluded.attempts,
   last_status = excluded.last_status, url = excluded.url, reason = excluded.reason,
@@ -293,12 +298,12 @@ ON CONFLICT(source, id) DO UPDATE SET
   last_serial = coalesce(excluded.last_serial, last_serial),
   content_hash = CASE WHEN excluded.content_hash = '' THEN content_hash ELSE excluded.content_hash END,
   shard = CASE WHEN excluded.shard = '' THEN shard ELSE excluded.shard END,
-  run = excluded.run, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))sql",
+  incomplete = excluded.incomplete, run = excluded.run, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))sql",
                     file);
         for (const auto& u : updates)
             s.bind(1, source).bind(2, u.id).bind(3, status_name(u.status)).bind(4, std::int64_t{u.permanent}).bind(5, std::int64_t{u.attempts})
                 .bind(6, std::int64_t{u.last_status}).bind(7, u.url).bind(8, u.reason).bind(9, u.etag).bind(10, u.last_serial)
-                .bind(11, u.content_hash).bind(12, u.shard).bind(13, run).run_once();
+                .bind(11, u.content_hash).bind(12, u.shard).bind(13, run).bind(14, std::int64_t{u.incomplete}).run_once();
     }
     {
         statement s(db_, "INSERT OR IGNORE INTO targets(source, id, status, run) VALUES(?, ?, 'pending', ?)", file);

@@ -8,6 +8,7 @@ target_plan plan_target(const target_state* known, std::optional<std::uint64_t> 
         if (mode == run_mode::resume && known->permanent) return {plan_kind::skip_failed, {}};
         return {}; // transient, or an incremental run: it may have come back
     }
+    if (known->incomplete) return {}; // written without part of its data: ask again, without a validator
     if (mode == run_mode::resume) return {plan_kind::skip_done, {}};
     if (index_serial && known->last_serial && *known->last_serial >= *index_serial) return {plan_kind::skip_unchanged, {}};
     return {plan_kind::revalidate, known->etag};

@@ -462,3 +462,50 @@ TEST_CASE("collect --metrics-file: a failed run keeps the last success time of t
     CHECK(text.find("harvest_last_success_timestamp_seconds{source=\"glytoucan\"} 1700000000\n") != std::string::npos);
     CHECK_FALSE(fs::exists(dir.path / "g.jsonl"));
 }
+
+TEST_CASE("collect: when GlyGen fails, records are written unenriched and incomplete, and --resume asks GlyGen again") {
+    fixture_options down;
+    down.fault_rate = 1.0;
+    down.faults = {fault_kind::http_500};
+    running_server glygen_down(down);
+    running_server server;
+    temp_dir dir;
+    const auto out = dir.path / "g.jsonl";
+    const auto summary = (dir.path / "summary.json").string();
+    const auto glygen_down_url = "http://127.0.0.1:" + std::to_string(glygen_down.port());
+    auto first = run_process(harvest_args(server.port(), out, {"--glygen-url", glygen_down_url, "--retries", "1", "--summary", summary, "--progress", "never"}), 60s);
+    REQUIRE_MESSAGE(first.exit_code == 0, first.err); // nothing lost: every glycan has its sequences
+    CHECK(first.err.find("incomplete        100  (written without part of their data") != std::string::npos);
+    simdjson::dom::parser parser;
+    CHECK(std::uint64_t(parser.parse(read_text(summary))["incomplete"]) == 100);
+    const auto lines = lines_of(read_text(out));
+    REQUIRE(lines.size() == 100);
+    for (const auto& line : lines) CHECK(line.find("\"enriched\":false") != std::string::npos);
+    CHECK(read_text(dir.path / "failures.jsonl").empty());
+
+    auto resumed = run_process(harvest_args(server.port(), out, {"--resume", "--summary", summary, "--progress", "never"}), 60s);
+    REQUIRE_MESSAGE(resumed.exit_code == 0, resumed.err);
+    std::size_t glygen_asked = 0;
+    for (const auto& e : server_log(server.port())) glygen_asked += e.route == "glygen";
+    CHECK(glygen_asked == 100); // every incomplete record, and nothing else
+    auto s = parser.parse(read_text(summary));
+    CHECK(std::uint64_t(s["incomplete"]) == 0);
+    const auto enriched_now = std::uint64_t(s["records"]); // GlyGen knows these: a new line supersedes each
+    CHECK(enriched_now > 0);
+    std::size_t lines_now = 0; // the first run's file and the resumed run's
+    for (const auto& e : fs::directory_iterator(dir.path))
+        if (const auto name = e.path().filename().string(); name.starts_with("g") && name.ends_with(".jsonl")) lines_now += lines_of(read_text(e.path())).size();
+    CHECK(lines_now == 100 + enriched_now);
+
+    const auto latest = dir.path / "latest.jsonl";
+    auto exported = run_process({HARVEST_EXE, "export", "--manifest", (dir.path / "manifest.json").string(), "--latest", latest.string()});
+    REQUIRE_MESSAGE(exported.exit_code == 0, exported.err);
+    const auto ids = check_jsonl(read_text(latest)); // each glycan once
+    CHECK(ids.size() == 100);
+    std::size_t enriched = 0;
+    for (const auto& line : lines_of(read_text(latest))) enriched += line.find("\"enriched\":true") != std::string::npos;
+    CHECK(enriched == enriched_now);
+    auto again = run_process(harvest_args(server.port(), out, {"--resume", "--progress", "never"}), 60s);
+    CHECK(again.exit_code == 0);
+    CHECK(again.err.find("records written   0") != std::string::npos); // complete now: nothing to ask again
+}

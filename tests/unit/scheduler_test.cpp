@@ -300,3 +300,33 @@ TEST_CASE("scheduler: --ids targets are handed to the source's bulk lookup in bl
     without.add_ids(targets({"G00001AA"}));
     CHECK(without.next().kind == step_kind::fetch); // a source without bulk lookup
 }
+
+TEST_CASE("scheduler: a record written incomplete is written again when it comes back whole, and counted while it is not") {
+    target_state partial;
+    partial.status = target_status::done;
+    partial.incomplete = true;
+    partial.content_hash = "an older, incomplete record";
+    auto s = make({.with_state = true, .mode = state::run_mode::resume}, {{"G00001AA", partial}});
+    s.resume_from_state([](const std::string& id) { return std::optional(target(id)); });
+    s.add_ids({}); // no listing follows
+    std::vector<pipeline::batch> batches;
+    const auto fetched = drain(s, [](const sources::target& t) { return written(t.id); }, &batches);
+    CHECK(fetched == std::vector<std::string>{"G00001AA"}); // --resume asks again
+    auto last = s.take_batch();
+    REQUIRE(last.records.size() == 1); // the whole record supersedes the incomplete line
+    CHECK_FALSE(last.record_updates[0].incomplete);
+    CHECK(s.incomplete() == 0);
+
+    auto first = make({.with_state = true});
+    first.add_ids(targets({"G00002AA"}));
+    drain(first, [](const sources::target& t) {
+        auto got = std::get<sources::fetched>(written(t.id));
+        got.incomplete = "GlyGen answered HTTP 503";
+        return sources::outcome(std::move(got));
+    });
+    auto b = first.take_batch();
+    REQUIRE(b.record_updates.size() == 1);
+    CHECK(b.record_updates[0].incomplete);
+    CHECK(b.record_updates[0].reason == "GlyGen answered HTTP 503");
+    CHECK(first.incomplete() == 1);
+}

@@ -10,6 +10,7 @@
 #include <harvest/state/target_plan.hpp>
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -122,6 +123,45 @@ TEST_CASE("state store: batches, validators kept when an update has none, runs a
     REQUIRE(s.shards().size() == 1);
     CHECK_FALSE(s.shards()[0].complete);
     CHECK(s.shards()[0].bytes == 42);
+}
+
+TEST_CASE("target plan: a record written incomplete is fetched again by --resume and --incremental, whatever its serial") {
+    auto partial = done(100, "\"abc\"");
+    partial.incomplete = true;
+    CHECK(state::plan_target(&partial, std::nullopt, run_mode::resume).kind == plan_kind::fetch);
+    const auto again = state::plan_target(&partial, 100, run_mode::incremental);
+    CHECK(again.kind == plan_kind::fetch);
+    CHECK(again.etag.empty()); // a 304 would keep the partial record
+}
+
+TEST_CASE("state store: a schema 1 file is migrated in place, its targets complete, and incomplete records persist") {
+    temp_dir dir;
+    const auto path = dir.path / "s.sqlite";
+    {
+        state::state_store store(path);
+        const auto run = store.begin_run("glytoucan", "full", "{}", "harvest collect", "2026-12-01T00:00:00Z");
+        state::target_update u;
+        u.id = "G00001AA";
+        u.content_hash = "h1";
+        store.commit_batch(run, "glytoucan", {u}, {}, {});
+    }
+    { // what harvest before schema 2 wrote: no incomplete column, user_version 1
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(path.string().c_str(), &db) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(db, "ALTER TABLE targets DROP COLUMN incomplete; PRAGMA user_version=1;", nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+    }
+    state::state_store store(path);
+    auto targets = store.targets("glytoucan");
+    REQUIRE(targets.contains("G00001AA"));
+    CHECK(targets["G00001AA"].content_hash == "h1");
+    CHECK_FALSE(targets["G00001AA"].incomplete);
+    state::target_update partial;
+    partial.id = "G00002AA";
+    partial.incomplete = true;
+    partial.reason = "GlyGen answered HTTP 503";
+    store.commit_batch(store.begin_run("glytoucan", "resume", "{}", "harvest collect --resume", "2026-12-01T01:00:00Z"), "glytoucan", {partial}, {}, {});
+    CHECK(state::state_store(path).targets("glytoucan")["G00002AA"].incomplete);
 }
 
 TEST_CASE("state store: a file that is not a harvest state file is refused and left as it was") {

@@ -22,6 +22,7 @@ struct run_report {
     std::uint64_t records = 0;       // written by this run
     std::uint64_t bytes_written = 0; // as on disk (compressed)
     std::size_t unchanged = 0;
+    std::size_t incomplete = 0; // of the records written: without part of their data (fetched again by --resume/--incremental)
     std::vector<sources::target_failure> failures; // this run's
     http::client_stats requests;
     std::chrono::nanoseconds convert_write{0}; // the committer thread's time per batch, summed

@@ -78,6 +78,7 @@ public:
     std::size_t queued() const noexcept { return queue_.size(); }
     std::size_t written() const noexcept { return accepted_; } // records counted towards --target
     std::size_t unchanged() const noexcept { return unchanged_; }
+    std::size_t incomplete() const noexcept { return incomplete_; } // records accepted without part of their data
     const std::vector<sources::target_failure>& failures() const noexcept { return failures_; }
     bool target_reached() const noexcept { return options_.target && accepted_ >= *options_.target; }
 
@@ -102,6 +103,7 @@ private:
     std::size_t in_progress_ = 0;
     std::size_t accepted_ = 0;
     std::size_t unchanged_ = 0;
+    std::size_t incomplete_ = 0;
     std::vector<sources::target_failure> failures_;
     batch batch_;
 };

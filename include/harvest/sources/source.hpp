@@ -46,6 +46,7 @@ struct fetched {
     std::optional<std::uint64_t> revision; // the record's own change counter (PyPI's X-PyPI-Last-Serial)
     std::vector<std::string> discovered; // ids this record points at (--follow-deps)
     std::string etag;                    // validator for the next revalidation, if the service sent one
+    std::string incomplete;              // why part of the record is missing (a service failed): written, and fetched again later
 };
 
 // A revalidated target that the service says has not changed (HTTP 304).

@@ -37,6 +37,7 @@ struct target_state {
     std::optional<std::uint64_t> last_serial;
     std::string content_hash;
     std::string shard;
+    bool incomplete = false; // done, but written without part of its data: fetched again
 };
 
 // One change to a target, applied in a batch's transaction. Empty or unset fields keep the
@@ -53,6 +54,7 @@ struct target_update {
     std::optional<std::uint64_t> last_serial;
     std::string content_hash;
     std::string shard;
+    bool incomplete = false; // done: set as the record written now is (reason says why)
 };
 
 struct stored_shard {

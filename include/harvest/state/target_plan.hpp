@@ -16,7 +16,7 @@ enum class run_mode {
 };
 
 enum class plan_kind {
-    fetch,          // never written (or pending, or failed transiently): fetch it
+    fetch,          // never written (or pending, failed transiently, written incomplete): fetch it
     skip_done,      // --resume: already in the output
     skip_failed,    // --resume: failed permanently (404, malformed); failures.jsonl keeps it
     skip_unchanged, // --incremental: the index's serial is not newer than the stored one

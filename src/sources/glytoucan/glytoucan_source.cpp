@@ -248,18 +248,29 @@ asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
         last = failure_from(accession, seqs, {});
     }
 
+    std::string incomplete;
     if (glygen) {
         auto& g = *glygen;
-        if (!g.ok()) co_return failure_from(accession, g, g.error);
-        if (g.res.status == 200) {
-            if (auto error = parse_glygen_detail(parser, g.res.body, record); !error.empty()) co_return failure_from(accession, g, error, true);
+        std::string glygen_failed; // why GlyGen gave nothing, after its retries
+        bool malformed = false;
+        if (!g.ok()) {
+            glygen_failed = g.error;
+        } else if (g.res.status == 200) {
+            if (auto error = parse_glygen_detail(parser, g.res.body, record); !error.empty()) {
+                glygen_failed = std::move(error);
+                malformed = true;
+            }
         } else if (g.res.status == 500) {
-            auto code = glygen_error_code(parser, g.res.body);
-            if (code != "non-existent-record")
-                co_return failure_from(accession, g, "GlyGen answered HTTP 500 with error_code '" + code.value_or("(none)") + "'");
-            // Not in GlyGen: the record is still written from GlyTouCan/GlyCosmos, not enriched.
+            // GlyGen's 500 + non-existent-record is an answer: not in GlyGen, the record is not enriched.
+            if (auto code = glygen_error_code(parser, g.res.body); code != "non-existent-record")
+                glygen_failed = "GlyGen answered HTTP 500 with error_code '" + code.value_or("(none)") + "'";
         } else if (g.res.status != 404) {
-            co_return failure_from(accession, g, "GlyGen answered HTTP " + std::to_string(g.res.status));
+            glygen_failed = "GlyGen answered HTTP " + std::to_string(g.res.status);
+        }
+        if (!glygen_failed.empty()) {
+            // With the sequences in hand the record is written unenriched, and asked again later.
+            if (!has_content(record)) co_return failure_from(accession, g, glygen_failed, malformed);
+            incomplete = glygen_failed;
         }
         last = failure_from(accession, g, {});
     }
@@ -270,7 +281,7 @@ asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
         last.permanent = true;
         co_return last;
     }
-    co_return fetched{accession, make_record(std::move(record)), std::nullopt, {}, {}};
+    co_return fetched{accession, make_record(std::move(record)), std::nullopt, {}, {}, std::move(incomplete)};
 }
 
 } // namespace harvest::sources

@@ -137,7 +137,7 @@ asio::awaitable<outcome> pypi_source::fetch(const target& t) {
     record.last_serial = serial_header(result.res);
     if (auto error = parse_pypi_project(parser, result.res.body, options_.with_description, record); !error.empty())
         co_return failure(t, req.url, result, error, true);
-    fetched out{normalize_project_name(record.name), {}, record.last_serial, {}, std::string(result.res.header("etag"))};
+    fetched out{normalize_project_name(record.name), {}, record.last_serial, {}, std::string(result.res.header("etag")), {}};
     if (options_.follow_deps) {
         for (const auto& requirement : record.requires_dist)
             if (auto name = requirement_name(requirement)) out.discovered.push_back(normalize_project_name(*name));

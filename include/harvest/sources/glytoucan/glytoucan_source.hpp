@@ -57,7 +57,9 @@ public:
     boost::asio::awaitable<void> look_up(std::vector<target> block) override;
     // The merged record: what SPARQL said (or GlyCosmos, for an accession SPARQL does not
     // know) and the GlyGen detail. A glycan with no sequence and no annotation is a "no
-    // content" failure; an archived one and one that no service knows are failures too.
+    // content" failure; an archived one and one that no service knows are failures too. When
+    // GlyGen fails after its retries, a record with content is written unenriched and marked
+    // incomplete, so a later --resume or --incremental asks GlyGen again.
     boost::asio::awaitable<outcome> fetch(const target& t) override;
     void write_selection(exporting::json_writer& w) const override;
 
