@@ -1,17 +1,29 @@
-"""The end-to-end glycan job the Python peers share with harvest collect --source glytoucan:
-list accessions from the GlyTouCan SPARQL endpoint (paged), fetch each one's GlyCosmos
-sequences and GlyGen detail, parse both JSON bodies, convert to one record, write JSONL."""
+"""The glycan job as the Python peers do it, the way harvest did before it read sequences in bulk:
+list accessions from the GlyTouCan SPARQL endpoint (keyset pages, as Virtuoso allows), fetch each
+one's GlyCosmos sequences and GlyGen detail, parse both JSON bodies, convert to one record, write JSONL."""
 import json
 import urllib.parse
 
 PAGE = 5000  # harvest's default page size
 
 
-def listing_form(offset):
+def listing_form(after):
+    """The page of accessions after `after` ("": the first); the archive excluded (FROM NAMED, so GRAPH sees it)."""
+    keyset = f'FILTER (?AccNum > "{after}") ' if after else ""
     query = ("PREFIX glytoucan: <http://www.glytoucan.org/glyco/owl/glytoucan#>\n"
-             "SELECT DISTINCT ?AccNum ?wurcs WHERE { ?s glytoucan:has_primary_id ?AccNum . }\n"
-             f"ORDER BY ?AccNum LIMIT {PAGE} OFFSET {offset}\n")
+             "SELECT DISTINCT ?AccNum FROM <http://rdf.glytoucan.org/core> FROM NAMED <http://rdf.glytoucan.org/archive>\n"
+             "WHERE { ?s glytoucan:has_primary_id ?id . BIND (STR(?id) AS ?AccNum) " + keyset +
+             "FILTER NOT EXISTS { GRAPH <http://rdf.glytoucan.org/archive> { ?s ?p ?o } } }\n"
+             f"ORDER BY ?AccNum LIMIT {PAGE}\n")
     return urllib.parse.urlencode({"query": query})
+
+
+def list_all(post):
+    """Every accession, page by page until an empty one; post(form) returns the response body."""
+    targets = []
+    while page := parse_listing(post(listing_form(targets[-1][0] if targets else ""))):
+        targets += page
+    return targets
 
 
 LISTING_HEADERS = {"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"}

@@ -1,13 +1,13 @@
 #!/usr/bin/python3
 """The glycan job with asyncio + aiohttp: at most `workers` requests in flight over one
-ClientSession; each accession's two bodies fetched concurrently. Usage: BASE WORKERS OUT.jsonl"""
+ClientSession; each accession's two bodies fetched concurrently. Usage: BASE SPARQL_URL WORKERS OUT.jsonl"""
 import asyncio, json, sys, time
 
 import aiohttp
 
-from glycan_job import LISTING_HEADERS, PAGE, listing_form, parse_listing, record_line, urls
+from glycan_job import LISTING_HEADERS, listing_form, parse_listing, record_line, urls
 
-base, workers, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+base, sparql, workers, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 
 
 async def main():
@@ -18,14 +18,13 @@ async def main():
             async with limit, session.get(url) as r:
                 return r.status, await r.read()
 
-        targets, offset = [], 0
+        targets = []
         while True:
-            async with session.post(base + "/sparql", data=listing_form(offset), headers=LISTING_HEADERS) as r:
+            async with session.post(sparql, data=listing_form(targets[-1][0] if targets else ""), headers=LISTING_HEADERS) as r:
                 page = parse_listing(await r.read())
-            targets += page
-            offset += len(page)
-            if len(page) < PAGE:
+            if not page:
                 break
+            targets += page
 
         async def one(accession, wurcs):
             seqs_url, detail_url = urls(base, accession)

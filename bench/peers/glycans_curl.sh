@@ -1,26 +1,19 @@
 #!/usr/bin/env bash
 # The glycan job with curl: the listing with one curl, every body with
 # `curl --parallel --parallel-max WORKERS` into files, then one Python pass parses and converts
-# them to JSONL. Timed as a whole. Usage: BASE WORKERS OUT.jsonl
+# them to JSONL. Timed as a whole. Usage: BASE SPARQL_URL WORKERS OUT.jsonl
 set -euo pipefail
-base=$1 workers=$2 out=$3
+base=$1 sparql=$2 workers=$3 out=$4
 here=$(dirname "$(readlink -f "$0")")
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 start=$(date +%s%N)
-PYTHONPATH=$here python3 - "$base" "$dir" <<'PY'
+PYTHONPATH=$here python3 - "$base" "$sparql" "$dir" <<'PY'
 import subprocess, sys
-from glycan_job import LISTING_HEADERS, PAGE, listing_form, parse_listing, urls
-base, dir = sys.argv[1], sys.argv[2]
-targets, offset = [], 0
-while True:
-    body = subprocess.run(["curl", "--silent", "--fail", "-H", "Accept: " + LISTING_HEADERS["Accept"], "--data", listing_form(offset),
-                           base + "/sparql"], check=True, stdout=subprocess.PIPE).stdout
-    page = parse_listing(body)
-    targets += page
-    offset += len(page)
-    if len(page) < PAGE:
-        break
+from glycan_job import LISTING_HEADERS, list_all, urls
+base, sparql, dir = sys.argv[1], sys.argv[2], sys.argv[3]
+targets = list_all(lambda form: subprocess.run(["curl", "--silent", "--fail", "-H", "Accept: " + LISTING_HEADERS["Accept"], "--data", form,
+                                                sparql], check=True, stdout=subprocess.PIPE).stdout)
 with open(f"{dir}/targets.tsv", "w") as t, open(f"{dir}/curl.cfg", "w") as cfg:
     for i, (accession, wurcs) in enumerate(targets):
         t.write(f"{accession}\t{wurcs or ''}\n")

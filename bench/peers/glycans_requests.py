@@ -1,14 +1,14 @@
 #!/usr/bin/python3
 """The glycan job with requests + ThreadPoolExecutor(workers): one Session per thread, each
-task fetches one accession's two bodies in turn. Usage: BASE WORKERS OUT.jsonl"""
+task fetches one accession's two bodies in turn. Usage: BASE SPARQL_URL WORKERS OUT.jsonl"""
 import json, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import requests
 
-from glycan_job import LISTING_HEADERS, PAGE, listing_form, parse_listing, record_line, urls
+from glycan_job import LISTING_HEADERS, list_all, record_line, urls
 
-base, workers, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+base, sparql, workers, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 local = threading.local()
 
 
@@ -27,13 +27,7 @@ def fetch(accession, wurcs):
 
 
 start = time.monotonic()
-targets, offset = [], 0
-while True:
-    page = parse_listing(requests.post(base + "/sparql", data=listing_form(offset), headers=LISTING_HEADERS, timeout=60).content)
-    targets += page
-    offset += len(page)
-    if len(page) < PAGE:
-        break
+targets = list_all(lambda form: requests.post(sparql, data=form, headers=LISTING_HEADERS, timeout=60).content)
 written = 0
 with open(out, "w") as f, ThreadPoolExecutor(max_workers=workers) as pool:
     for future in as_completed([pool.submit(fetch, a, w) for a, w in targets]):

@@ -59,20 +59,6 @@ std::set<std::string> expected_glycan_accessions() {
     return out;
 }
 
-std::vector<std::string> sparql_accessions(const fixture_response& r) {
-    REQUIRE(r.status == 200);
-    std::vector<std::string> out;
-    simdjson::dom::parser parser;
-    simdjson::dom::array bindings;
-    REQUIRE(parser.parse(body_of(r))["results"]["bindings"].get(bindings) == simdjson::SUCCESS);
-    for (auto b : bindings) {
-        std::string_view ac;
-        REQUIRE(b["AccNum"]["value"].get(ac) == simdjson::SUCCESS);
-        out.emplace_back(ac);
-    }
-    return out;
-}
-
 } // namespace
 
 TEST_CASE("PyPI project JSON: recorded body, serial, ETag and 304") {
@@ -182,51 +168,6 @@ TEST_CASE("PEP 691 project pages: recorded where recorded, derived from the JSON
     CHECK(doc["name"].get(name) == simdjson::SUCCESS);
     CHECK(name == "celery");
     CHECK(body_of(call(c, "GET", "/simple/celery/")).find("celery-4.4.0.tar.gz</a>") != std::string::npos);
-}
-
-TEST_CASE("GlyTouCan SPARQL: LIMIT/OFFSET pages cover every non-archived accession once, in order") {
-    const auto& c = real_catalog();
-    const auto expected = expected_glycan_accessions();
-    std::vector<std::string> seen;
-    for (std::size_t offset = 0;; offset += 7) {
-        const auto query = "/sparql?query=SELECT+DISTINCT+%3FAccNum+%3Fwurcs+WHERE+%7B%7D+ORDER+BY+%3FAccNum+LIMIT+7+OFFSET+" + std::to_string(offset);
-        auto page = sparql_accessions(call(c, "GET", query));
-        if (page.empty()) break;
-        CHECK(page.size() <= 7);
-        seen.insert(seen.end(), page.begin(), page.end());
-    }
-    CHECK(std::is_sorted(seen.begin(), seen.end()));
-    CHECK(std::set<std::string>(seen.begin(), seen.end()).size() == seen.size());
-    CHECK(std::set<std::string>(seen.begin(), seen.end()) == expected);
-}
-
-TEST_CASE("GlyTouCan SPARQL: POST forms and sparql-query bodies, WURCS bound where known") {
-    const auto& c = real_catalog();
-    const std::string query = "SELECT ?id ?seq WHERE { } ORDER BY ?id LIMIT 200";
-    auto form = call(c, "POST", "/sparql", "application/sparql-results+json", "", "application/x-www-form-urlencoded",
-                     "query=SELECT+%3Fid+%3Fseq+WHERE+%7B+%7D+ORDER+BY+%3Fid+LIMIT+200");
-    auto raw = call(c, "POST", "/sparql", "", "", "application/sparql-query", query);
-    REQUIRE(form.status == 200);
-    CHECK(form.content_type == "application/sparql-results+json");
-    CHECK(body_of(form) == body_of(raw));
-    simdjson::dom::parser parser;
-    auto doc = parser.parse(body_of(form));
-    std::string_view var;
-    CHECK(doc["head"]["vars"].at(0).get(var) == simdjson::SUCCESS);
-    CHECK(var == "id");
-    bool found = false;
-    for (auto b : simdjson::dom::array(doc["results"]["bindings"])) {
-        std::string_view id, wurcs;
-        REQUIRE(b["id"]["value"].get(id) == simdjson::SUCCESS);
-        if (id == "G17689DH") {
-            found = true;
-            REQUIRE(b["seq"]["value"].get(wurcs) == simdjson::SUCCESS);
-            CHECK(wurcs.starts_with("WURCS=2.0/6,12,11/"));
-        }
-    }
-    CHECK(found);
-    CHECK(call(c, "GET", "/sparql").status == 400);
-    CHECK(call(c, "GET", "/sparql?query=DROP+ALL").status == 400);
 }
 
 TEST_CASE("GlyCosmos gtcid2seqs: recorded body as recorded, derived pairs, [] when unknown") {

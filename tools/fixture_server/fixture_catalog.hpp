@@ -43,8 +43,8 @@ public:
     const body& simple_index_html() const { return simple_index_html_; }
     std::uint64_t index_serial() const { return index_serial_; }
 
-    // Glycans: every accession the replayed GlyTouCan lists, sorted (real first-class records and
-    // synthesized ones), with its WURCS where known.
+    // Glycans: every accession the catalog serves, sorted (real first-class records and synthesized
+    // ones, named as tools/make-glycan-rdf names them for Virtuoso), with its WURCS where known.
     const std::vector<std::string>& glycan_accessions() const { return glycan_accessions_; }
     std::optional<std::string> glycan_wurcs(std::string_view accession) const;
     body gtcid2seqs(std::string_view accession) const;              // "[]" when unknown

@@ -11,7 +11,6 @@
 #include <cctype>
 #include <charconv>
 #include <optional>
-#include <regex>
 
 namespace harvest::fixture {
 namespace urls = boost::urls;
@@ -132,61 +131,6 @@ fixture_response simple(const fixture_catalog& c, const fixture_request& req, co
                   600, {{"X-PyPI-Last-Serial", serial}, {"Vary", "Accept"}});
 }
 
-// Reads the first `SELECT ?a ?b` variables, the LIMIT/OFFSET and the keyset filter
-// (`FILTER (?AccNum > "G…")`) of the paged accession query. (The real engine, Virtuoso, is in
-// the test bed too: tools/virtuoso; this replay only pages the recorded accessions.)
-struct sparql_page {
-    std::string accession_var = "AccNum";
-    std::string wurcs_var = "wurcs";
-    std::size_t offset = 0;
-    std::size_t limit = static_cast<std::size_t>(-1);
-    std::optional<std::string> after;
-};
-
-std::optional<sparql_page> parse_sparql(const std::string& query) {
-    static const std::regex select(R"(SELECT\s+(?:DISTINCT\s+)?\?(\w+)(?:\s+\?(\w+))?)", std::regex::icase);
-    static const std::regex limit(R"(\bLIMIT\s+(\d+))", std::regex::icase);
-    static const std::regex offset(R"(\bOFFSET\s+(\d+))", std::regex::icase);
-    static const std::regex after(R"re(FILTER\s*\(\s*\?\w+\s*>\s*"([^"]*)"\s*\))re", std::regex::icase);
-    std::smatch m;
-    if (!std::regex_search(query, m, select)) return std::nullopt;
-    sparql_page page;
-    page.accession_var = m[1];
-    if (m[2].matched) page.wurcs_var = m[2];
-    if (std::regex_search(query, m, limit)) page.limit = std::stoull(m[1]);
-    if (std::regex_search(query, m, offset)) page.offset = std::stoull(m[1]);
-    if (std::regex_search(query, m, after)) page.after = m[1];
-    return page;
-}
-
-fixture_response sparql(const fixture_catalog& c, const fixture_request& req, urls::url_view u) {
-    if (!is_read(req.method) && req.method != "POST") return method_not_allowed();
-    std::optional<std::string> query = request_param(u, req, "query");
-    if (!query && req.method == "POST" && req.content_type.starts_with("application/sparql-query")) query = std::string(req.body);
-    if (!query) return bad_request("Error: missing parameter 'query'");
-    auto page = parse_sparql(*query);
-    if (!page) return bad_request("Virtuoso 37000 Error SP030: SPARQL compiler: only SELECT queries are replayed");
-    const auto& all = c.glycan_accessions();
-    std::string out;
-    json_writer w(out);
-    w.begin_object();
-    w.key("head").begin_object().key("link").begin_array().end_array()
-        .key("vars").begin_array().value(page->accession_var).value(page->wurcs_var).end_array().end_object();
-    w.key("results").begin_object().key("distinct").value(false).key("ordered").value(true).key("bindings").begin_array();
-    const std::size_t keyset = page->after ? static_cast<std::size_t>(std::ranges::upper_bound(all, *page->after) - all.begin()) : 0;
-    const std::size_t first = std::min(keyset + page->offset, all.size());
-    const std::size_t last = first + std::min(page->limit, all.size() - first);
-    for (std::size_t i = first; i < last; ++i) {
-        w.begin_object();
-        w.key(page->accession_var).begin_object().key("type").value("literal").key("value").value(all[i]).end_object();
-        if (auto wurcs = c.glycan_wurcs(all[i]))
-            w.key(page->wurcs_var).begin_object().key("type").value("literal").key("value").value(*wurcs).end_object();
-        w.end_object();
-    }
-    w.end_array().end_object().end_object();
-    return {200, "application/sparql-results+json", {}, text(std::move(out))};
-}
-
 fixture_response glycosmos(const fixture_catalog& c, const fixture_request& req, urls::url_view u) {
     if (!is_read(req.method) && req.method != "POST") return method_not_allowed();
     auto id = request_param(u, req, "gtcid");
@@ -218,7 +162,6 @@ std::string_view to_string(route_kind k) noexcept {
     case route_kind::pypi_release: return "pypi_release";
     case route_kind::simple_index: return "simple_index";
     case route_kind::simple_project: return "simple_project";
-    case route_kind::sparql: return "sparql";
     case route_kind::glycosmos: return "glycosmos";
     case route_kind::glygen: return "glygen";
     case route_kind::control: return "control";
@@ -241,7 +184,6 @@ route_kind classify(std::string_view target) {
         if (n == 1 || (n == 2 && seg[1].empty())) return route_kind::simple_index;
         if (n <= 3 && !seg[1].empty() && (n == 2 || seg[2].empty())) return route_kind::simple_project;
     }
-    if (n == 1 && seg[0] == "sparql") return route_kind::sparql;
     if (n == 2 && seg[0] == "sparqlist" && seg[1] == "gtcid2seqs") return route_kind::glycosmos;
     if (n >= 3 && n <= 4 && seg[0] == "glycan" && seg[1] == "detail" && !seg[2].empty() && (n == 3 || seg[3].empty()))
         return route_kind::glygen;
@@ -257,7 +199,6 @@ fixture_response route_request(const fixture_catalog& catalog, const fixture_req
     case route_kind::pypi_release: return pypi_json(catalog, req, seg);
     case route_kind::simple_index:
     case route_kind::simple_project: return simple(catalog, req, seg);
-    case route_kind::sparql: return sparql(catalog, req, *parsed);
     case route_kind::glycosmos: return glycosmos(catalog, req, *parsed);
     case route_kind::glygen: return glygen(catalog, req, seg);
     case route_kind::control:

@@ -11,7 +11,7 @@
 
 namespace harvest::fixture {
 
-enum class route_kind { pypi_project, pypi_release, simple_index, simple_project, sparql, glycosmos, glygen, control, unknown };
+enum class route_kind { pypi_project, pypi_release, simple_index, simple_project, glycosmos, glygen, control, unknown };
 
 std::string_view to_string(route_kind k) noexcept;
 
