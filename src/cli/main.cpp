@@ -229,6 +229,7 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
     if (f.rate) cfg.http.rate = harvest::http::rate_limit{*f.rate, f.burst};
     else cfg.http.host_rates = source->default_rates();
     if (cfg.http.max_per_host == 0) cfg.http.host_connections = source->default_connections(); // --max-per-host overrides
+    else cfg.http.remote_connections.reset();
     cfg.http.retry.budget = std::chrono::milliseconds(static_cast<std::int64_t>(f.retry_budget_s * 1000));
     if (f.timeout_s > 0) cfg.http.timeouts = harvest::http::phase_timeouts::uniform(std::chrono::milliseconds(static_cast<std::int64_t>(f.timeout_s * 1000)));
     cfg.http.body_limit = f.max_body_mb << 20;

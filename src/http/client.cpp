@@ -6,6 +6,7 @@
 #include <harvest/http/basic_auth.hpp>
 #include <harvest/http/content_coding.hpp>
 #include <harvest/http/redact.hpp>
+#include <harvest/http/host_policy.hpp>
 #include <harvest/limit/host_limiter.hpp>
 #include <harvest/limit/retry_after.hpp>
 #include <harvest/version.hpp>
@@ -267,13 +268,10 @@ struct client::impl {
     host_state& host(const host_key& key) {
         auto& slot = hosts[key];
         if (!slot) {
+            const auto limits = limits_for(key.host, options);
             limit::host_limiter limiter;
-            std::optional<rate_limit> rl = options.rate;
-            if (auto it = options.host_rates.find(key.host); it != options.host_rates.end()) rl = it->second;
-            if (rl) limiter = limit::host_limiter(limit::token_bucket(rl->rate, rl->burst, clock::now()));
-            std::size_t cap = options.max_per_host;
-            if (auto it = options.host_connections.find(key.host); it != options.host_connections.end()) cap = std::min(cap, std::max<std::size_t>(1, it->second));
-            slot = std::make_unique<host_state>(ex, cap, std::move(limiter));
+            if (limits.rate) limiter = limit::host_limiter(limit::token_bucket(limits.rate->rate, limits.rate->burst, clock::now()));
+            slot = std::make_unique<host_state>(ex, limits.connections, std::move(limiter));
         }
         return *slot;
     }

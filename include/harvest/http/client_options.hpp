@@ -38,6 +38,11 @@ struct client_options {
     std::optional<rate_limit> rate; // per host; none: unlimited
     std::map<std::string, rate_limit, std::less<>> host_rates; // per-host overrides (polite defaults)
     std::map<std::string, std::size_t, std::less<>> host_connections; // per-host caps on max_per_host (polite defaults)
+    // Any other host that is not loopback (a mirror, a redirect's target) without a rate or cap
+    // above gets these; loopback (127.0.0.0/8, ::1, localhost: the fixture server, a local
+    // mirror) is not limited. nullopt: none (--max-per-host given, for the cap).
+    std::optional<rate_limit> remote_rate = rate_limit{4.0, 4.0};
+    std::optional<std::size_t> remote_connections = 4;
     limit::retry_policy retry;
     phase_timeouts timeouts;
     std::size_t body_limit = 64u << 20; // compressed and decoded
