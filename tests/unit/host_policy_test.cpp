@@ -33,7 +33,7 @@ TEST_CASE("host policy: a named service keeps its default, any other remote host
     CHECK(local.connections == 100);
 }
 
-TEST_CASE("host policy: --rate sets every host's pace, loopback's too; --max-per-host every host's connections") {
+TEST_CASE("host policy: --rate sets every host's pace, loopback's too, --max-per-host every host's connections") {
     client_options o;
     o.workers = 50;
     o.rate = rate_limit{10.0, 1.0};
