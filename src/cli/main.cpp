@@ -72,6 +72,7 @@ void add_collect(CLI::App& app, collect_flags& f) {
     auto* incremental = c->add_flag("--incremental", cfg.incremental, "Update the dataset: fetch only what changed since the last run (for cron)");
     auto* fresh = c->add_flag("--fresh", cfg.fresh, "Delete the dataset's files and state and start over");
     resume->excludes(incremental)->excludes(fresh);
+    c->add_flag("--retry-failed", cfg.retry_failed, "With --resume: ask targets that failed permanently (404, malformed) again too")->needs(resume);
     incremental->excludes(fresh);
     c->add_option("--source", cfg.source, source_help())->required()->check(CLI::IsMember(harvest::sources::source_names()));
     c->add_option("--ids", f.ids, "Targets to fetch, one per line ('-' for stdin; # comments allowed): accessions, or PyPI names (name==version for one release); default: enumerate");

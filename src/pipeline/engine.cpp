@@ -93,7 +93,8 @@ public:
             committer_.emplace(committer_target{*output_, state_ ? &*state_ : nullptr, run_id_, config_.source, config_.format}, hooks_.commit);
         }
         scheduler_.emplace(scheduler_options{config_.source, config_.target, config_.batch_size, state_.has_value(), mode_,
-                                             descriptor_->discovers_targets(config_.sources), config_.dry_run ? 0 : source_->lookup_block()},
+                                             descriptor_->discovers_targets(config_.sources), config_.dry_run ? 0 : source_->lookup_block(),
+                                             config_.retry_failed},
                            std::move(known_), utc_now);
         scheduler_->resume_from_state([this](const std::string& id) -> std::optional<sources::target> {
             try {

@@ -33,7 +33,7 @@ void scheduler::resume_from_state(const std::function<std::optional<sources::tar
             if (options_.mode == state::run_mode::resume) ++accepted_; // in the output: counts towards --target
             continue;
         }
-        if (state::plan_target(&known, std::nullopt, options_.mode).kind != state::plan_kind::fetch) continue;
+        if (state::plan_target(&known, std::nullopt, options_.mode, options_.retry_failed).kind != state::plan_kind::fetch) continue;
         // An id the source no longer accepts stays in failures.jsonl if it failed.
         if (auto t = parse(id)) queue_.push_back(std::move(*t));
     }
@@ -83,7 +83,7 @@ step scheduler::next() {
         queue_.pop_front();
         if (!claimed_.insert(t.id).second) continue; // listed twice: harvested once
         if (options_.with_state) {
-            const auto plan = state::plan_target(known(t.id), t.revision, options_.mode);
+            const auto plan = state::plan_target(known(t.id), t.revision, options_.mode, options_.retry_failed);
             if (plan.kind == state::plan_kind::skip_unchanged) ++unchanged_;
             if (plan.kind != state::plan_kind::fetch && plan.kind != state::plan_kind::revalidate) continue;
             t.etag = plan.etag;

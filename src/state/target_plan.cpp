@@ -2,10 +2,10 @@
 
 namespace harvest::state {
 
-target_plan plan_target(const target_state* known, std::optional<std::uint64_t> index_serial, run_mode mode) {
+target_plan plan_target(const target_state* known, std::optional<std::uint64_t> index_serial, run_mode mode, bool retry_failed) {
     if (!known || known->status == target_status::pending || mode == run_mode::first) return {};
     if (known->status == target_status::failed) {
-        if (mode == run_mode::resume && known->permanent) return {plan_kind::skip_failed, {}};
+        if (mode == run_mode::resume && known->permanent && !retry_failed) return {plan_kind::skip_failed, {}};
         return {}; // transient, or an incremental run: it may have come back
     }
     if (known->incomplete) return {}; // written without part of its data: ask again, without a validator

@@ -391,3 +391,30 @@ TEST_CASE("durability: a page older than the index's serial is a stale CDN copy,
     CHECK(summary_number(summary, "records") == 1);
     CHECK(read_text(dir.path / "failures.jsonl").empty());
 }
+
+TEST_CASE("durability: --resume leaves permanent failures alone, --resume --retry-failed asks them again, and --retry-failed alone is exit 2") {
+    running_server server;
+    temp_dir dir;
+    const auto ids = dir.path / "ids.txt";
+    std::ofstream(ids) << "pytest\nno-such-project-anywhere\n";
+    const auto out = dir.path / "p.jsonl";
+    auto first = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--progress", "never"}));
+    CHECK(first.exit_code == 3);
+    auto asked = [&] {
+        std::size_t n = 0;
+        for (const auto& e : server_log(server.port())) n += e.target.find("no-such-project-anywhere") != std::string::npos;
+        return n;
+    };
+    const auto before = asked();
+    REQUIRE(before >= 1);
+    auto resumed = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--resume", "--progress", "never"}));
+    CHECK(resumed.exit_code == 0); // nothing to do: the 404 is permanent
+    CHECK(asked() == before);
+    auto retried = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--resume", "--retry-failed", "--progress", "never"}));
+    CHECK(retried.exit_code == 3); // asked again, still not there
+    CHECK(asked() > before);
+    CHECK(read_text(dir.path / "failures.jsonl").find("no-such-project-anywhere") != std::string::npos);
+    auto alone = run_process(pypi_args(server.port(), dir.path / "q.jsonl", {"--ids", ids.string(), "--retry-failed"}));
+    CHECK(alone.exit_code == 2);
+    CHECK(alone.err.find("--retry-failed") != std::string::npos);
+}

@@ -52,6 +52,7 @@ TEST_CASE("target plan: a first run fetches everything, --resume skips what is d
     CHECK(state::plan_target(&d, std::nullopt, run_mode::resume).kind == plan_kind::skip_done);
     CHECK(state::plan_target(&d, 100, run_mode::resume).kind == plan_kind::skip_done); // resume never revalidates
     CHECK(state::plan_target(&gone, std::nullopt, run_mode::resume).kind == plan_kind::skip_failed);
+    CHECK(state::plan_target(&gone, std::nullopt, run_mode::resume, true).kind == plan_kind::fetch); // --retry-failed
     CHECK(state::plan_target(&flaky, std::nullopt, run_mode::resume).kind == plan_kind::fetch);
     target_state pending;
     CHECK(state::plan_target(&pending, std::nullopt, run_mode::resume).kind == plan_kind::fetch);

@@ -36,6 +36,7 @@ struct job_config {
     std::optional<std::string> metrics_file; // Prometheus text format, for node_exporter's textfile collector
     std::optional<std::string> state_file;   // default: <out>.state.sqlite (file outputs only)
     bool resume = false;      // continue the dataset: skip what is done
+    bool retry_failed = false; // with resume: fetch permanent failures again too
     bool incremental = false; // update the dataset: fetch only what changed
     bool fresh = false;       // discard the dataset's state and files and start over
     bool dry_run = false;

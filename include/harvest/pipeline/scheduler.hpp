@@ -26,6 +26,7 @@ struct scheduler_options {
     state::run_mode mode = state::run_mode::first;
     bool discovers_targets = false;     // fetches may add targets (--follow-deps): wait for them
     std::size_t lookup_block = 0;       // the source looks up unlisted targets this many at a time (0: never)
+    bool retry_failed = false;          // --retry-failed: --resume fetches permanent failures again
 };
 
 enum class step_kind {

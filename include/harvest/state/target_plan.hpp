@@ -29,6 +29,7 @@ struct target_plan {
 };
 
 // `index_serial`: the _last-serial the PyPI index lists for the target, when enumerated.
-target_plan plan_target(const target_state* known, std::optional<std::uint64_t> index_serial, run_mode mode);
+// `retry_failed` (--retry-failed): --resume fetches permanent failures again too.
+target_plan plan_target(const target_state* known, std::optional<std::uint64_t> index_serial, run_mode mode, bool retry_failed = false);
 
 } // namespace harvest::state
