@@ -125,4 +125,22 @@ inline std::map<std::string, std::string> manifest_files(const fs::path& manifes
     return files;
 }
 
+// The ids of every line of every file the manifest lists (checking each file's checksum), and
+// that no other output or temporary file is left beside it.
+inline std::vector<std::string> dataset_ids(const fs::path& dir, const std::string& stem) {
+    const auto files = manifest_files(dir / "manifest.json");
+    std::vector<std::string> ids;
+    for (const auto& [name, sha] : files) {
+        CHECK_MESSAGE(sha256_hex(read_text(dir / name)) == sha, name);
+        for (auto& id : check_jsonl(decompressed(dir / name))) ids.push_back(std::move(id));
+    }
+    for (const auto& e : fs::directory_iterator(dir)) {
+        const auto name = e.path().filename().string();
+        CHECK_MESSAGE(name.find(".tmp-") == std::string::npos, "temporary file left: " << name);
+        if (name.starts_with(stem) && name.find(".jsonl") != std::string::npos && name.find(".state.") == std::string::npos)
+            CHECK_MESSAGE(files.contains(name), "not in the manifest: " << name);
+    }
+    return ids;
+}
+
 } // namespace harvest::test
