@@ -69,7 +69,9 @@ step scheduler::lookup_step() {
     step s{step_kind::look_up, {}, {}};
     for (const auto& t : queue_) {
         if (s.block.size() == options_.lookup_block) break;
-        if (needs_lookup(t) && looked_up_.insert(t.id).second) s.block.push_back(t);
+        if (!needs_lookup(t)) continue; // listed, handed out, or in a block already (a duplicate)
+        looked_up_.insert(t.id);
+        s.block.push_back(t);
     }
     return s;
 }
