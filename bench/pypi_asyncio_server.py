@@ -5,10 +5,13 @@
   GET /simple/              PEP 691 JSON index of --projects names (project-00000, ...)
   GET /pypi/<name>/json     the recorded pytest.json body with info.name set to <name>
 
+With --rate R, project requests over a token bucket of R per second (--burst B tokens, full at
+start) are answered 429 with Retry-After, and every answer is logged with its arrival time to
+--log (one line: seconds since start, status) for the politeness benchmark.
 Prints its port on the first line of stdout once it listens. Runs until terminated.
-Usage: bench/pypi_asyncio_server.py [--port 0] [--projects 20000] [--latency-ms 50]
+Usage: bench/pypi_asyncio_server.py [--port 0] [--projects 20000] [--latency-ms 50] [--rate R --burst B --log FILE]
 """
-import argparse, asyncio, json, os, sys
+import argparse, asyncio, json, math, os, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TEMPLATE = os.path.join(os.path.dirname(HERE), "data", "fixtures", "pypi", "pytest.json")
@@ -23,7 +26,7 @@ def project_body(template):
 
 
 def response(status, body, content_type, extra=b""):
-    reason = {200: b"OK", 404: b"Not Found"}[status]
+    reason = {200: b"OK", 404: b"Not Found", 429: b"Too Many Requests"}[status]
     return (b"HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n%s\r\n" % (status, reason, content_type, len(body), extra)) + body
 
 
@@ -47,9 +50,27 @@ class Http(asyncio.Protocol):
             self.transport.write(reply)
 
 
+class TokenBucket:
+    """rate tokens a second into a bucket of burst, full at start: take() is None when a token was
+    there, else the seconds until one will be."""
+    def __init__(self, rate, burst):
+        self.rate, self.burst, self.tokens, self.last = rate, burst, burst, time.monotonic()
+
+    def take(self):
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return None
+        return (1 - self.tokens) / self.rate
+
+
 class App:
-    def __init__(self, projects, latency_ms):
+    def __init__(self, projects, latency_ms, rate=None, burst=1, log=None):
         self.latency = latency_ms / 1000
+        self.bucket = TokenBucket(rate, burst) if rate else None
+        self.log, self.started = log, time.monotonic()
         self.body = project_body(TEMPLATE)
         self.names = [b"project-%05d" % i for i in range(projects)]
         self.serial = {n: 1000 + i for i, n in enumerate(self.names)}
@@ -62,6 +83,11 @@ class App:
             return self.index
         parts = target.split(b"/")  # b"", b"pypi", name, b"json"
         if len(parts) == 4 and parts[1] == b"pypi" and parts[3] == b"json" and parts[2] in self.serial:
+            wait = self.bucket.take() if self.bucket else None
+            if self.log:
+                self.log.write("%.4f %d\n" % (time.monotonic() - self.started, 429 if wait else 200))
+            if wait:
+                return response(429, b'{"message": "Too Many Requests"}', b"application/json", b"Retry-After: %d\r\n" % math.ceil(wait))
             return response(200, self.body(parts[2]), b"application/json", b"X-PyPI-Last-Serial: %d\r\n" % self.serial[parts[2]])
         return response(404, b"{}", b"application/json")
 
@@ -71,8 +97,11 @@ async def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--projects", type=int, default=20000)
     ap.add_argument("--latency-ms", type=float, default=50)
+    ap.add_argument("--rate", type=float)
+    ap.add_argument("--burst", type=float, default=1)
+    ap.add_argument("--log")
     a = ap.parse_args()
-    app = App(a.projects, a.latency_ms)
+    app = App(a.projects, a.latency_ms, a.rate, a.burst, open(a.log, "w", buffering=1) if a.log else None)
     server = await asyncio.get_running_loop().create_server(lambda: Http(app), "127.0.0.1", a.port, backlog=1024)
     print(server.sockets[0].getsockname()[1], flush=True)
     await server.serve_forever()

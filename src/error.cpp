@@ -26,6 +26,7 @@ public:
         case errc::listing_failed: return "the listing could not be read";
         case errc::dataset_locked: return "the dataset is locked by another run";
         case errc::write_failed: return "the output could not be written";
+        case errc::malformed_body: return "the body is malformed";
         }
         return "unknown harvest error " + std::to_string(ev);
     }

@@ -22,6 +22,7 @@ enum class errc {
     listing_failed,       // the source's enumeration could not be read
     dataset_locked,       // another run holds the dataset
     write_failed,         // the output or its state could not be written (full disk, I/O error)
+    malformed_body,       // a 200 whose body the source cannot use, on every attempt
 };
 
 const std::error_category& harvest_category() noexcept;

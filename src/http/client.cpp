@@ -235,6 +235,9 @@ struct client::impl {
         std::optional<tcp::resolver::results_type> endpoints;
         std::size_t cap; // requests in flight and idle connections kept
         host_state(asio::any_io_executor ex, std::size_t c, limit::host_limiter l) : limiter(std::move(l)), slots(std::move(ex), c), cap(c) {}
+        std::optional<rate_limit> ceiling;
+        std::set<asio::steady_timer*> waiting; // for a send slot (wait_turn)
+        clock::time_point asked_until{};        // the latest Retry-After, uncapped (the pause is capped by a budget)
     };
 
     asio::any_io_executor ex;
@@ -269,9 +272,10 @@ struct client::impl {
         auto& slot = hosts[key];
         if (!slot) {
             const auto limits = limits_for(key.host, options);
-            limit::host_limiter limiter;
-            if (limits.rate) limiter = limit::host_limiter(limit::token_bucket(limits.rate->rate, limits.rate->burst, clock::now()));
-            slot = std::make_unique<host_state>(ex, limits.connections, std::move(limiter));
+            std::optional<limit::bucket_size> ceiling;
+            if (limits.rate) ceiling = limit::bucket_size{limits.rate->rate, limits.rate->burst};
+            slot = std::make_unique<host_state>(ex, limits.connections, limit::host_limiter(ceiling, clock::now()));
+            slot->ceiling = limits.rate;
         }
         return *slot;
     }
@@ -287,6 +291,43 @@ struct client::impl {
         co_await timer.async_wait(use_tuple);
         sleeping.erase(&timer);
         co_return !cancelled;
+    }
+
+    // Waits for this host's turn. A pause or a change of rate wakes the waiters (requeue), and
+    // they queue again at the new pace.
+    // False when cancelled, or when the host asked (Retry-After) for more than `budget` more.
+    asio::awaitable<bool> wait_turn(host_state& hs, std::chrono::milliseconds budget) {
+        for (;;) {
+            const auto ticket = hs.limiter.reserve(clock::now());
+            if (cancelled || hs.asked_until - clock::now() > budget) co_return false;
+            if (ticket.when > clock::now()) {
+                asio::steady_timer timer(ex, ticket.when);
+                sleeping.insert(&timer);
+                hs.waiting.insert(&timer);
+                co_await timer.async_wait(use_tuple);
+                hs.waiting.erase(&timer);
+                sleeping.erase(&timer);
+                if (cancelled) co_return false;
+            }
+            if (hs.limiter.valid(ticket)) co_return true;
+        }
+    }
+
+    // After the limiter heard from the host: if that paused it or changed its rate, the waiters'
+    // tickets are void.
+    static void requeue_if_changed(host_state& hs, std::uint64_t epoch_before) {
+        if (hs.limiter.epoch() == epoch_before) return;
+        for (auto* timer : hs.waiting) timer->cancel();
+    }
+
+    const client_stats& current_stats() {
+        stats.hosts.clear();
+        for (const auto& [key, hs] : hosts) {
+            const auto& pace = hs->limiter.pace();
+            stats.hosts.push_back({key.host + ":" + std::to_string(key.port), hs->ceiling ? std::optional<double>(hs->ceiling->rate) : std::nullopt,
+                                   hs->limiter.rate(), pace.throttles(), pace.decreases()});
+        }
+        return stats;
     }
 
     // Resolves where connections for this host go (the host itself, or its proxy), once.
@@ -588,20 +629,31 @@ struct client::impl {
                 ~release_slot() { s.release(); }
             } slot_guard{hs.slots};
             // Waiting for a slot or a token is not part of any timeout: phases start below.
-            if (!co_await sleep_until(hs.limiter.reserve(clock::now())))
-                co_return fail(std::move(out), errc::cancelled, req.method, t->url, "cancelled");
+            if (!co_await wait_turn(hs, retries.remaining_budget())) {
+                if (cancelled) co_return fail(std::move(out), errc::cancelled, req.method, t->url, "cancelled");
+                // A host that asked for more time than this request has left is not asked at all.
+                const auto asked = std::chrono::ceil<std::chrono::seconds>(hs.asked_until - clock::now());
+                co_return fail(std::move(out), errc::retries_exhausted, req.method, t->url,
+                               "not sent: the host asked for Retry-After " + seconds_text(asked) + " more, beyond the retry budget (" +
+                                   seconds_text(retries.remaining_budget()) + " left)");
+            }
             ++out.attempts;
             if (req.on_restart) req.on_restart(); // a streamed body starts over with every attempt
             const auto sent = std::chrono::steady_clock::now();
             stats.limiter_wait += sent - waiting_since;
             auto result = co_await attempt(hs, *t, req);
-            const auto took = std::chrono::steady_clock::now() - sent;
+            const auto answered = std::chrono::steady_clock::now();
+            const auto took = answered - sent;
+            const auto epoch = hs.limiter.epoch();
+            if (!result.ec) hs.limiter.answered(sent, answered, result.res.status == 429 || result.res.status == 503);
+            requeue_if_changed(hs, epoch);
             stats.network += took;
             if (!result.ec) stats.latency.record(took);
             if (log.enabled(log_level::debug)) log_attempt(req.method, t->url, result, out.attempts, took);
             if (cancelled) co_return fail(std::move(out), errc::cancelled, req.method, t->url, "cancelled");
 
             std::optional<std::chrono::seconds> retry_after;
+            std::string body_error; // a 200 the source cannot use
             if (result.ec) {
                 if (!limit::is_retryable_error(result.ec))
                     co_return fail(std::move(out), result.ec, req.method, t->url, result.ec.message() + " while " + result.phase);
@@ -633,7 +685,8 @@ struct client::impl {
                     log.debug(req.method + " " + shown + ": HTTP " + std::to_string(status) + " is permanent (the body says so): not retried",
                               {{"event", "permanent"}, {"method", req.method}, {"url", shown}, {"status", status}});
                 }
-                if (!limit::is_retryable_status(status) || permanent) {
+                if (status == 200 && req.check_body) body_error = req.check_body(result.res);
+                if ((!limit::is_retryable_status(status) && body_error.empty()) || permanent) {
                     out.res = std::move(result.res);
                     out.res.url = t->url;
                     co_return out;
@@ -643,7 +696,10 @@ struct client::impl {
                 if (retry_after && (status == 429 || status == 503)) {
                     // The whole host waits, not just this request; never longer than the budget.
                     const auto pause = std::min<std::chrono::milliseconds>(*retry_after, retries.remaining_budget());
-                    hs.limiter.pause_until(clock::now() + pause);
+                    hs.asked_until = std::max(hs.asked_until, clock::now() + *retry_after);
+                    const auto before_pause = hs.limiter.epoch();
+                    hs.limiter.pause_until(clock::now() + pause, clock::now());
+                    requeue_if_changed(hs, before_pause);
                     if (log.enabled(log_level::debug))
                         log.debug("pausing " + t->key.host + " for " + seconds_text(pause) + " (Retry-After on HTTP " + std::to_string(status) + ")",
                                   {{"event", "pause"}, {"host", t->key.host}, {"pause_ms", pause.count()}, {"status", status}});
@@ -653,6 +709,9 @@ struct client::impl {
             }
             const auto wait = retries.next_wait(retry_after, unit_random());
             if (!wait) {
+                if (!body_error.empty())
+                    co_return fail(std::move(out), errc::malformed_body, req.method, t->url,
+                                   body_error + " (HTTP 200, on each of " + std::to_string(out.attempts) + " attempts)");
                 std::string last = result.ec ? result.ec.message() + " while " + result.phase : "HTTP " + std::to_string(out.res.status);
                 if (retry_after && *retry_after > retries.remaining_budget())
                     last += " with Retry-After " + std::to_string(retry_after->count()) + " s, beyond the retry budget (" +
@@ -715,7 +774,7 @@ client::~client() = default;
 asio::awaitable<fetch_result> client::fetch(const request& req) { return impl_->fetch(req); }
 void client::cancel_all() { impl_->cancel_all(); }
 std::size_t client::in_flight() const noexcept { return impl_->workers.in_use(); }
-const client_stats& client::stats() const noexcept { return impl_->stats; }
+const client_stats& client::stats() const { return impl_->current_stats(); }
 const client_options& client::options() const noexcept { return impl_->options; }
 
 } // namespace harvest::http

@@ -44,6 +44,18 @@ token_bucket::duration token_bucket::reserve(time_point now) {
     return behind + time_until(-tokens_);
 }
 
+void token_bucket::set_rate(double rate, time_point now) {
+    if (!(rate > 0) || !std::isfinite(rate)) throw std::invalid_argument("token_bucket: rate must be > 0");
+    refill(now);
+    rate_ = rate;
+}
+
+void token_bucket::cancel_reservations(time_point now) {
+    refill(now);
+    tokens_ = std::max(tokens_, 0.0);
+    last_ = std::min(last_, now);
+}
+
 double token_bucket::available(time_point now) {
     refill(now);
     return tokens_;

@@ -16,6 +16,17 @@ std::string number_text(double v) {
     return number;
 }
 
+// "  pace              host:port  19.6 req/s (ceiling 20; 3 throttled, 2 slowdowns)"
+std::string pace_line(const http::host_pace& h) {
+    char rate[64], ceiling[64];
+    if (h.rate) std::snprintf(rate, sizeof rate, "%.1f req/s", *h.rate);
+    else std::snprintf(rate, sizeof rate, "unpaced");
+    if (h.ceiling) std::snprintf(ceiling, sizeof ceiling, "ceiling %g", *h.ceiling);
+    else std::snprintf(ceiling, sizeof ceiling, "no ceiling");
+    return "  pace              " + h.host + "  " + rate + "  (" + ceiling + "; " + std::to_string(h.throttles) + " throttled, " +
+           std::to_string(h.decreases) + (h.decreases == 1 ? " slowdown)\n" : " slowdowns)\n");
+}
+
 } // namespace
 
 double run_report::records_per_second() const noexcept {
@@ -50,6 +61,17 @@ std::string summary_json(const run_report& r) {
     w.key("time_seconds").begin_object().key("limiter_wait").value(seconds(s.limiter_wait)).key("network").value(seconds(s.network))
         .key("convert_write").value(seconds(r.convert_write)).key("commit_wait").value(seconds(r.commit_wait)).end_object();
     w.key("elapsed_seconds").value(r.elapsed_seconds).key("records_per_second").value(r.records_per_second());
+    w.key("hosts").begin_array();
+    for (const auto& h : s.hosts) {
+        w.begin_object().key("host").value(h.host).key("rate");
+        if (h.rate) w.value(*h.rate);
+        else w.null();
+        w.key("ceiling");
+        if (h.ceiling) w.value(*h.ceiling);
+        else w.null();
+        w.key("throttled").value(h.throttles).key("decreases").value(h.decreases).end_object();
+    }
+    w.end_array();
     w.end_object();
     return out;
 }
@@ -78,6 +100,8 @@ std::string summary_text(const run_report& r, std::string_view written_to, const
                   r.requests_per_record(), static_cast<unsigned long long>(s.retries), static_cast<double>(s.bytes) / 1e6, r.elapsed_seconds,
                   r.records_per_second());
     std::string out = buf;
+    for (const auto& h : s.hosts)
+        if (h.rate || h.throttles) out += pace_line(h); // an unpaced host never throttled has nothing to say
     std::map<std::string, std::size_t> by_reason;
     for (const auto& f : r.failures) ++by_reason[f.reason.substr(0, 120)];
     for (const auto& [reason, n] : by_reason) {
@@ -101,6 +125,10 @@ std::string metrics_text(const run_report& r, double now, std::string_view previ
     for (const auto& [status, n] : r.requests.by_status)
         metric("harvest_requests", "Responses in the last run, by HTTP status.", ",status=\"" + std::to_string(status) + "\"", static_cast<double>(n));
     metric("harvest_retries", "Retries in the last run.", "", static_cast<double>(r.requests.retries));
+    for (const auto& h : r.requests.hosts) // a family's lines stay together
+        if (h.rate) metric("harvest_host_rate", "Requests per second a host was paced at when the last run ended.", ",host=\"" + h.host + "\"", *h.rate);
+    for (const auto& h : r.requests.hosts)
+        metric("harvest_host_throttled", "429 and 503 answers of a host in the last run.", ",host=\"" + h.host + "\"", static_cast<double>(h.throttles));
     metric("harvest_requests_per_record", "Requests sent per record written in the last run.", "", r.requests_per_record());
     metric("harvest_run_duration_seconds", "Duration of the last run.", "", r.elapsed_seconds);
     metric("harvest_run_finished_timestamp_seconds", "When the last run finished, by finish reason.", ",reason=\"" + r.finish_reason + "\"", now);

@@ -506,3 +506,28 @@ TEST_CASE("collect: when GlyGen fails, records are written unenriched and incomp
     CHECK(again.exit_code == 0);
     CHECK(again.err.find("records written   0") != std::string::npos); // complete now: nothing to ask again
 }
+
+TEST_CASE("collect --source pypi: a 200 with a malformed body is asked again; one malformed on every attempt fails, saying so") {
+    fixture_options o;
+    o.fault_rate = 0.5;
+    o.faults = {fault_kind::malformed};
+    o.seed = 5;
+    running_server flaky(o);
+    temp_dir dir;
+    const std::string names = "cage\nboolean.py\ncelery\ndistribute\ndjango-split-settings\nhbmqtt\nluigi\npendulum\npoetry\npsycopg2\npytest\nrequests\nsix\n";
+    auto r = run_process(pypi_args(flaky.port(), dir.path / "p.jsonl", {"--ids", "-", "--retries", "10"}), 60s, names);
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(check_jsonl(read_text(dir.path / "p.jsonl")).size() == 13);
+    CHECK_MESSAGE(read_text(dir.path / "failures.jsonl").empty(), read_text(dir.path / "failures.jsonl"));
+    std::size_t malformed = 0;
+    for (const auto& e : server_log(flaky.port())) malformed += e.fault == "malformed";
+    CHECK(malformed > 0); // the faults did happen, and were asked again
+
+    o.fault_rate = 1.0;
+    running_server broken(o);
+    auto b = run_process(pypi_args(broken.port(), dir.path / "b.jsonl", {"--ids", "-", "--retries", "2"}), 60s, "six\n");
+    CHECK(b.exit_code == 3);
+    const auto failures = read_text(dir.path / "failures.jsonl");
+    CHECK_MESSAGE(failures.find("(HTTP 200, on each of 3 attempts)") != std::string::npos, failures);
+    CHECK(server_log(broken.port()).size() == 3);
+}

@@ -1,6 +1,5 @@
 #include <harvest/error.hpp>
 #include <harvest/limit/backoff.hpp>
-#include <harvest/limit/host_limiter.hpp>
 #include <harvest/limit/retry_after.hpp>
 #include <harvest/limit/retry_policy.hpp>
 
@@ -88,23 +87,4 @@ TEST_CASE("retry_state: Retry-After overrides a shorter backoff, and a longer on
     CHECK(r.next_wait(20s, 0.0) == 20s);
     CHECK(r.remaining_budget() == 5s);
     CHECK_FALSE(r.next_wait(600s, 0.0)); // a 10-minute Retry-After does not fit
-}
-
-TEST_CASE("host_limiter: a pause holds every request, then the bucket paces them") {
-    const token_bucket::time_point t0{std::chrono::seconds(50)};
-    host_limiter limiter(token_bucket(10.0, 1.0, t0));
-    CHECK(limiter.reserve(t0) == t0);
-    limiter.pause_until(t0 + 2s);
-    limiter.pause_until(t0 + 1s); // never shortened
-    CHECK(limiter.paused_until() == t0 + 2s);
-    const auto first = limiter.reserve(t0 + 100ms);
-    const auto second = limiter.reserve(t0 + 100ms);
-    CHECK(first == t0 + 2s);
-    CHECK(second >= t0 + 2s + 100ms);
-    CHECK(second <= t0 + 2s + 100ms + 1us);
-
-    host_limiter unlimited;
-    CHECK(unlimited.reserve(t0) == t0);
-    unlimited.pause_until(t0 + 3s);
-    CHECK(unlimited.reserve(t0) == t0 + 3s);
 }

@@ -248,7 +248,8 @@ template <class Stream> asio::awaitable<bool> fixture_server::respond(Stream& st
     } else if (route == route_kind::control) {
         res = control(freq);
     } else if (auto wait = rate_limited(route)) {
-        res = {429, "application/json", {{"Retry-After", std::to_string(wait->count())}}, text(R"({"message": "Too Many Requests"})")};
+        res = {options_.rate_status, "application/json", {{"Retry-After", std::to_string(wait->count())}},
+               text(options_.rate_status == 503 ? R"j({"message": "Service Unavailable (over the rate)"})j" : R"({"message": "Too Many Requests"})")};
     } else {
         delay = options_.latency;
         if (options_.jitter.count() > 0)

@@ -75,6 +75,7 @@ struct fixture_options {
     std::chrono::milliseconds jitter{0}; // uniform extra delay in [0, jitter]
     double rate = 0;                     // per-route requests/s; 0 = unlimited
     double burst = 1;
+    unsigned rate_status = 429;          // the answer over the rate: 429 or 503, with Retry-After
     double fault_rate = 0; // fraction of data requests that get a fault
     std::vector<fault_kind> faults = all_fault_kinds();
     std::chrono::milliseconds stall{std::chrono::minutes(10)};

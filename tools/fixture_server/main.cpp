@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     app.add_option("--jitter-ms", jitter_ms, "Uniform extra delay in [0, jitter]")->capture_default_str()->check(CLI::Range(0, 3'600'000));
     app.add_option("--rate", options.rate, "Per-route token bucket (requests/s); over it: 429 + Retry-After. 0 = none")->capture_default_str()->check(CLI::Range(0.0, 1e9));
     app.add_option("--burst", options.burst, "Token bucket size")->capture_default_str()->check(CLI::Range(1.0, 1e9));
+    app.add_option("--rate-status", options.rate_status, "The answer over --rate: 429 or 503 (both with Retry-After)")->capture_default_str()->check(CLI::IsMember({429u, 503u}));
     app.add_option("--fault-rate", options.fault_rate, "Fraction of data requests given a fault")->capture_default_str()->check(CLI::Range(0.0, 1.0));
     app.add_option("--faults", faults, "Comma-separated fault kinds: 500,502,503,429,reset,reset-mid,truncate,malformed,stall (default: all)");
     app.add_option("--stall-ms", stall_ms, "How long a stalled request hangs before the server closes it")->capture_default_str()->check(CLI::Range(0, 86'400'000));

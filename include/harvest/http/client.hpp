@@ -14,8 +14,20 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace harvest::http {
+
+// How one host was paced: the rate it settled at, learned from its 429/503 answers.
+struct host_pace {
+    std::string host;               // host:port
+    std::optional<double> ceiling;  // the configured or default rate; nullopt: none (loopback)
+    std::optional<double> rate;     // requests/s at the end; nullopt: never paced
+    std::uint64_t throttles = 0;    // 429 and 503 answers
+    std::uint64_t decreases = 0;    // times the rate was lowered (or pacing began)
+};
 
 struct client_stats {
     std::uint64_t attempts = 0;           // requests put on the wire
@@ -31,6 +43,7 @@ struct client_stats {
     std::chrono::nanoseconds limiter_wait{0};
     std::chrono::nanoseconds network{0};
     latency_histogram latency; // per attempt, from the first byte sent to the last byte read
+    std::vector<host_pace> hosts; // by host:port
 };
 
 class client {
@@ -49,7 +62,7 @@ public:
     void cancel_all();
 
     std::size_t in_flight() const noexcept;
-    const client_stats& stats() const noexcept;
+    const client_stats& stats() const; // hosts' paces as of now
     const client_options& options() const noexcept;
 
 private:

@@ -31,6 +31,11 @@ struct request {
     // A source's say on a response whose status is normally retried: true means the body
     // proves the failure permanent (GlyGen's 500 + error_list non-existent-record).
     std::function<bool(const response&)> is_permanent;
+    // A source's check of a 200's body (it may parse the body into its record on the way): empty
+    // when usable, else why not. An unusable body is retried like a 5xx (a CDN or proxy glitch
+    // truncates or garbles a body now and then); when the retries are spent the fetch ends with
+    // errc::malformed_body and the last reason.
+    std::function<std::string(response&)> check_body; // may pad the body for the parser
     // Streaming: when set, a 200 response's decoded body is handed over in pieces as it arrives
     // instead of being collected in response::body; on_restart runs before every attempt, since
     // a retry starts the body over.

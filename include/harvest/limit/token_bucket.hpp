@@ -26,6 +26,12 @@ public:
     // Tokens available at `now` (negative while future tokens are reserved).
     double available(time_point now);
 
+    // From `now` on, tokens refill at `rate` (> 0); those already in the bucket stay.
+    void set_rate(double rate, time_point now);
+    // Forgets the reservations made so far (their holders will reserve again): no debt, and no
+    // time counted beyond `now`.
+    void cancel_reservations(time_point now);
+
     double rate() const noexcept { return rate_; }
     double burst() const noexcept { return burst_; }
 

@@ -23,7 +23,7 @@ std::string form_encode(std::string_view s) {
     return boost::urls::encode(s, boost::urls::unreserved_chars, opts);
 }
 
-// `malformed`: the body was received and cannot be used, which asking again will not change.
+// `malformed`: the body was received and could not be used on any attempt.
 target_failure failure_from(const std::string& id, const http::fetch_result& r, std::string reason, bool malformed = false) {
     return target_failure{id, r.res.url.empty() ? std::string() : r.res.url, r.res.status, std::move(reason), r.attempts,
                           malformed || (r.ok() && is_permanent_status(r.res.status))};
@@ -229,6 +229,11 @@ asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
         // that failed): GlyCosmos's per-accession sequences, with GlyGen concurrently.
         http::request seqs_req;
         seqs_req.url = options_.glycosmos_url + "/sparqlist/gtcid2seqs?gtcid=" + accession;
+        glycosmos_sequences sequences;
+        seqs_req.check_body = [&](http::response& res) {
+            sequences = {};
+            return parse_gtcid2seqs(parser, res.body, sequences);
+        };
         http::fetch_result seqs;
         if (options_.enrich) {
             auto both = client_.fetch(seqs_req) && client_.fetch(glygen_req); // named first: GCC bug 107288
@@ -238,11 +243,9 @@ asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
         } else {
             seqs = co_await client_.fetch(seqs_req);
         }
-        if (!seqs.ok()) co_return failure_from(accession, seqs, seqs.error);
+        if (!seqs.ok()) co_return failure_from(accession, seqs, seqs.error, seqs.ec == errc::malformed_body);
         if (seqs.res.status != 200)
             co_return failure_from(accession, seqs, "GlyCosmos gtcid2seqs answered HTTP " + std::to_string(seqs.res.status));
-        glycosmos_sequences sequences;
-        if (auto error = parse_gtcid2seqs(parser, seqs.res.body, sequences); !error.empty()) co_return failure_from(accession, seqs, error, true);
         record.wurcs = std::move(sequences.wurcs);
         record.glycoct = std::move(sequences.glycoct);
         last = failure_from(accession, seqs, {});

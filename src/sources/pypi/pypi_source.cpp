@@ -26,7 +26,7 @@ std::pair<std::string_view, std::optional<std::string_view>> split_target_id(std
     return {id.substr(0, eq), id.substr(eq + 2)};
 }
 
-// `malformed`: the body was received and cannot be used, which asking again will not change.
+// `malformed`: the body was received and could not be used on any attempt.
 target_failure failure(const target& t, const std::string& url, const http::fetch_result& r, std::string reason, bool malformed = false) {
     return target_failure{t.id, r.res.url.empty() ? url : r.res.url, r.res.status, std::move(reason), r.attempts,
                           malformed || (r.ok() && is_permanent_status(r.res.status))};
@@ -114,10 +114,15 @@ asio::awaitable<outcome> pypi_source::fetch(const target& t) {
     http::request req;
     req.url = options_.base_url + "/pypi/" + std::string(project) + (version ? "/" + std::string(*version) : std::string()) + "/json";
     if (!t.etag.empty()) req.headers.emplace_back("If-None-Match", t.etag);
+    pypi_record record;
+    req.check_body = [&](http::response& res) {
+        record = {};
+        return parse_pypi_project(parser, res.body, options_.with_description, record);
+    };
     http::fetch_result result;
     for (int attempt = 1;; ++attempt) {
         result = co_await client_.fetch(req);
-        if (!result.ok()) co_return failure(t, req.url, result, result.error);
+        if (!result.ok()) co_return failure(t, req.url, result, result.error, result.ec == errc::malformed_body);
         const auto serial = serial_header(result.res);
         // bandersnatch's rule: a page older than the index's serial for it is a stale CDN copy.
         const bool stale = t.revision && serial && *serial < *t.revision && (result.res.status == 200 || result.res.status == 304);
@@ -133,10 +138,7 @@ asio::awaitable<outcome> pypi_source::fetch(const target& t) {
     if (result.res.status == 304 && !t.etag.empty()) co_return not_modified{t.id, std::string(result.res.header("etag"))};
     if (result.res.status == 404) co_return failure(t, req.url, result, "not found (HTTP 404)");
     if (result.res.status != 200) co_return failure(t, req.url, result, "HTTP " + std::to_string(result.res.status));
-    pypi_record record;
-    record.last_serial = serial_header(result.res);
-    if (auto error = parse_pypi_project(parser, result.res.body, options_.with_description, record); !error.empty())
-        co_return failure(t, req.url, result, error, true);
+    record.last_serial = serial_header(result.res); // the body was parsed by check_body
     fetched out{normalize_project_name(record.name), {}, record.last_serial, {}, std::string(result.res.header("etag")), {}};
     if (options_.follow_deps) {
         for (const auto& requirement : record.requires_dist)
