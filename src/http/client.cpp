@@ -6,10 +6,10 @@
 #include <harvest/http/basic_auth.hpp>
 #include <harvest/http/content_coding.hpp>
 #include <harvest/http/redact.hpp>
+#include <harvest/http/user_agent.hpp>
 #include <harvest/http/host_policy.hpp>
 #include <harvest/limit/host_limiter.hpp>
 #include <harvest/limit/retry_after.hpp>
-#include <harvest/version.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -46,10 +46,6 @@ namespace bhttp = beast::http;
 namespace urls = boost::urls;
 using asio::ip::tcp;
 using clock = std::chrono::steady_clock;
-
-std::string default_user_agent() {
-    return std::string("harvest/") + version + " (+set your contact with --user-agent)";
-}
 
 phase_timeouts phase_timeouts::uniform(std::chrono::milliseconds t) {
     phase_timeouts p;
@@ -251,6 +247,7 @@ struct client::impl {
     std::mt19937_64 rng;
     client_stats stats;
     bool cancelled = false;
+    bool warned_contact = false;
 
     impl(asio::any_io_executor e, client_options o, const logger& l)
         : ex(e), options(std::move(o)), log(l), workers(e, options.workers),
@@ -271,6 +268,10 @@ struct client::impl {
     host_state& host(const host_key& key) {
         auto& slot = hosts[key];
         if (!slot) {
+            if (!warned_contact && !is_loopback_host(key.host) && !has_contact(options.user_agent)) {
+                warned_contact = true; // once a run, at the first remote host
+                log.warn(missing_contact_warning(options.user_agent), {{"event", "user_agent"}, {"host", key.host}});
+            }
             const auto limits = limits_for(key.host, options);
             std::optional<limit::bucket_size> ceiling;
             if (limits.rate) ceiling = limit::bucket_size{limits.rate->rate, limits.rate->burst};

@@ -507,7 +507,7 @@ TEST_CASE("collect: when GlyGen fails, records are written unenriched and incomp
     CHECK(again.err.find("records written   0") != std::string::npos); // complete now: nothing to ask again
 }
 
-TEST_CASE("collect --source pypi: a 200 with a malformed body is asked again; one malformed on every attempt fails, saying so") {
+TEST_CASE("collect --source pypi: a 200 with a malformed body is asked again, and one malformed on every attempt fails saying so") {
     fixture_options o;
     o.fault_rate = 0.5;
     o.faults = {fault_kind::malformed};

@@ -10,7 +10,7 @@ namespace {
 const adaptive_rate::time_point t0{std::chrono::seconds(1000)};
 }
 
-TEST_CASE("adaptive rate: a throttle lowers the rate once for all the requests sent at the old pace; the first one halves it") {
+TEST_CASE("adaptive rate: a throttle lowers the rate once for all the requests sent at the old pace, and the first one halves it") {
     adaptive_rate pace(10.0, t0);
     CHECK(pace.rate() == 10.0);
     CHECK(pace.throttled(t0 + 900ms, t0 + 1s));
@@ -18,17 +18,17 @@ TEST_CASE("adaptive rate: a throttle lowers the rate once for all the requests s
     CHECK_FALSE(pace.throttled(t0 + 950ms, t0 + 1100ms)); // in flight when the rate fell
     CHECK(*pace.rate() == doctest::Approx(5.0));
     CHECK(pace.throttled(t0 + 1200ms, t0 + 1300ms)); // sent at the new pace: lower again, by the decrease factor
-    CHECK(*pace.rate() == doctest::Approx(4.5));
+    CHECK(*pace.rate() == doctest::Approx(4.75));
     CHECK(pace.throttles() == 3);
     CHECK(pace.decreases() == 2);
 }
 
 TEST_CASE("adaptive rate: quiet intervals raise it, multiplicatively up to the knee below the last throttled rate, then additively, never above the ceiling") {
     adaptive_rate pace(10.0, t0);
-    REQUIRE(pace.throttled(t0, t0)); // 10 -> 5; the knee is 0.9 * 10
+    REQUIRE(pace.throttled(t0, t0)); // 10 -> 5; the knee is 0.95 * 10
     CHECK_FALSE(pace.accepted(t0 + 500ms)); // not a whole quiet interval yet
     auto now = t0;
-    for (double expected : {7.5, 9.0, 9.0 * 1.005}) {
+    for (double expected : {7.5, 9.5, 9.5 * 1.002}) {
         CHECK(pace.accepted(now += 1s));
         CHECK(*pace.rate() == doctest::Approx(expected));
     }

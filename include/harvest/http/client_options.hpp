@@ -47,7 +47,7 @@ struct client_options {
     phase_timeouts timeouts;
     std::size_t body_limit = 64u << 20; // compressed and decoded
     std::size_t max_redirects = 5;
-    std::string user_agent;             // empty: harvest/<version> (+contact hint)
+    std::string user_agent;             // empty: default_user_agent() (user_agent.hpp)
     // --header: sent with every request; credentials (redact.hpp) are dropped on a redirect to
     // another host, as curl does.
     std::vector<std::pair<std::string, std::string>> headers;
@@ -55,7 +55,5 @@ struct client_options {
     proxy_settings proxy;               // CONNECT tunnels, per target scheme and host
     std::uint64_t seed = 0;             // jitter; 0: from the clock
 };
-
-std::string default_user_agent();
 
 } // namespace harvest::http

@@ -18,11 +18,11 @@
 namespace harvest::limit {
 
 struct adaptive_rate_policy {
-    double decrease = 0.9;        // factor on a throttle
+    double decrease = 0.95;       // factor on a throttle
     double slow_start = 1.5;      // factor per quiet interval while under decrease × the last throttled rate
     double first_decrease = 0.5;  // factor on the first throttle, when no rate was throttled before (a server's
                                   // burst lets the rate overshoot its limit before it throttles)
-    double increase = 0.005;      // step per quiet interval near it, as a share of the rate
+    double increase = 0.002;      // step per quiet interval near it, as a share of the rate
     double min_step = 0.01;       // requests/s: the smallest additive step
     double min_rate = 0.1;        // requests/s
     double first_rate = 1.0;      // requests/s: the least an unpaced host is paced at
