@@ -294,9 +294,9 @@ struct client::impl {
         co_return !cancelled;
     }
 
-    // Waits for this host's turn. A pause or a change of rate wakes the waiters (requeue), and
-    // they queue again at the new pace.
-    // False when cancelled, or when the host asked (Retry-After) for more than `budget` more.
+    // Waits for this host's turn; a pause or a change of rate wakes the waiters (requeue_if_changed)
+    // to queue again at the new pace. False when cancelled, or when the host asked (Retry-After)
+    // for more than `budget` more.
     asio::awaitable<bool> wait_turn(host_state& hs, std::chrono::milliseconds budget) {
         for (;;) {
             const auto ticket = hs.limiter.reserve(clock::now());
