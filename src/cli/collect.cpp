@@ -45,7 +45,7 @@ int run_collect(const collect_config& config) {
     pipeline::engine_hooks hooks;
     const bool tty = ::isatty(STDERR_FILENO) != 0;
     const bool shown = config.progress == "always" || (config.progress == "auto" && (tty || config.log_level != "error"));
-    const bool bar = tty && config.progress != "never";
+    const bool bar = config.progress == "always" || (tty && config.progress == "auto"); // always: the bar even into a file
     const bool draws_bar = shown && bar && !config.dry_run;
     if (shown && !config.dry_run) {
         hooks.progress_period = bar ? std::chrono::milliseconds(250) : std::chrono::milliseconds(config.log_interval);
@@ -82,7 +82,11 @@ int run_collect(const collect_config& config) {
             std::fputs(pipeline::summary_text(result.report, config.out == "-" ? "standard output" : config.out, result.failures_file).c_str(), stderr);
         if (result.fatal) return report(result.fatal->message, exit_fatal);
         if (result.finish_reason == "interrupted") return exit_interrupted;
-        return result.report.failures.empty() ? exit_ok : exit_failures;
+        // Cron reads the exit code: the dataset's failures count, not only this run's.
+        if (result.dataset_failures > result.report.failures.size())
+            std::cerr << "harvest: the dataset still lists " << result.dataset_failures << " failed targets in " << result.failures_file.value_or("failures.jsonl")
+                      << " (" << result.dataset_failures - result.report.failures.size() << " from earlier runs; --resume --retry-failed asks them again)\n";
+        return result.report.failures.empty() && result.dataset_failures == 0 ? exit_ok : exit_failures;
     } catch (const failure& e) {
         return report(describe(e.details()), exit_code_for(e.details()));
     } catch (const std::exception& e) {

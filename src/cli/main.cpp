@@ -288,7 +288,7 @@ int main(int argc, char** argv) {
             std::cerr << "harvest: --config: " << what << '\n';
         return harvest::cli::exit_usage;
     } catch (const CLI::ParseError& e) {
-        std::cerr << "harvest: " << e.what() << " (see harvest --help)\n";
+        std::cerr << "harvest: " << harvest::cli::explain_parse_error(e.what()) << " (see harvest --help)\n";
         return harvest::cli::exit_usage;
     }
     if (app.got_subcommand("collect")) return finish_collect(collect, joined_command_line(argc, argv));

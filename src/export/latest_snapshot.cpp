@@ -1,5 +1,6 @@
 #include <harvest/export/latest_snapshot.hpp>
 
+#include <harvest/error.hpp>
 #include <harvest/export/compressor.hpp>
 #include <harvest/export/dataset_writer.hpp> // validate_output
 #include <harvest/export/jsonl_file.hpp>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
@@ -26,10 +28,20 @@ struct dataset_file {
     std::string sha256;
 };
 
+// A split the dataset does not have is refused (an empty snapshot would look like a result).
 std::vector<dataset_file> files_of(const fs::path& manifest_path, const std::optional<std::string>& split) {
     std::vector<dataset_file> out;
-    for (const auto& f : read_manifest(manifest_path).files)
+    std::set<std::string> splits;
+    for (const auto& f : read_manifest(manifest_path).files) {
+        if (!f.split.empty()) splits.insert(f.split);
         if (!split || f.split == *split) out.push_back({manifest_path.parent_path() / f.path, f.sha256});
+    }
+    if (split && !splits.contains(*split)) {
+        std::string known;
+        for (const auto& s : splits) known += (known.empty() ? "" : ", ") + s;
+        throw failure(errc::invalid_input, "split",
+                      "'" + *split + "': " + manifest_path.string() + " has no such split (" + (known.empty() ? "it has no splits" : "it has: " + known) + ")");
+    }
     return out;
 }
 

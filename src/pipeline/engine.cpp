@@ -40,6 +40,9 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 std::vector<sources::target> read_ids(const std::string& file, const sources::source& source) {
     std::ifstream in;
     if (file != "-") {
+        std::error_code ec;
+        if (fs::is_directory(file, ec))
+            throw failure(errc::invalid_input, "ids", file + ": is a directory; expected a file of ids, one per line");
         in.open(file);
         if (!in) throw failure(errc::invalid_input, "ids", file + ": cannot read the file");
     }
@@ -48,6 +51,7 @@ std::vector<sources::target> read_ids(const std::string& file, const sources::so
     std::size_t line_no = 0;
     for (std::string line; std::getline(s, line);) {
         ++line_no;
+        if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3); // a UTF-8 byte order mark (Windows editors)
         if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
         while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
         while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.erase(0, 1);
@@ -385,7 +389,9 @@ private:
         if (state_) {
             state_->record_complete(run_id_, completed);
             state_->finish_run(run_id_, utc_now(), result.finish_reason, r.records, r.unchanged, r.failures.size());
-            exporting::write_file_atomically(*failures_path_, failures_jsonl(state_->failures(config_.source), config_.source));
+            const auto failed = state_->failures(config_.source);
+            result.dataset_failures = failed.size();
+            exporting::write_file_atomically(*failures_path_, failures_jsonl(failed, config_.source));
             exporting::manifest head;
             head.version = version;
             head.command_line = config_.command_line;

@@ -531,3 +531,42 @@ TEST_CASE("collect --source pypi: a 200 with a malformed body is asked again, an
     CHECK_MESSAGE(failures.find("(HTTP 200, on each of 3 attempts)") != std::string::npos, failures);
     CHECK(server_log(broken.port()).size() == 3);
 }
+
+TEST_CASE("collect: --ids must be a file of ids (a directory is exit 2), and a UTF-8 byte order mark is skipped") {
+    running_server server;
+    temp_dir dir;
+    auto d = run_process(pypi_args(server.port(), dir.path / "d.jsonl", {"--ids", dir.path.string()}));
+    CHECK(d.exit_code == 2);
+    CHECK_MESSAGE(d.err.find("--ids " + dir.path.string() + ": is a directory; expected a file of ids, one per line") != std::string::npos, d.err);
+    CHECK_FALSE(fs::exists(dir.path / "d.jsonl"));
+    const auto ids = dir.path / "bom.txt";
+    std::ofstream(ids) << "\xEF\xBB\xBFpytest\nsix\n";
+    auto b = run_process(pypi_args(server.port(), dir.path / "b.jsonl", {"--ids", ids.string()}));
+    CHECK_MESSAGE(b.exit_code == 0, b.err);
+    CHECK(check_jsonl(read_text(dir.path / "b.jsonl")).size() == 2);
+}
+
+TEST_CASE("collect: a flag given a word where a number belongs says so, and so does one out of its range, exit 2") {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+        {{"--workers", "abc"}, "harvest: --workers: 'abc' is not a number (expected a whole number from 1 to 1000)"},
+        {{"--workers", "0"}, "harvest: --workers: 0 is out of range (expected a whole number from 1 to 1000)"},
+        {{"--batch-size", "1.5"}, "harvest: --batch-size: 1.5 is not a whole number (expected a whole number from 1 to 1000000)"},
+        {{"--timeout", "x"}, "harvest: --timeout: 'x' is not a number (expected a number from 0.001 to 86400)"},
+        {{"--rate", "abc"}, "harvest: --rate: 'abc' is not a number (expected a number > 0)"},
+    };
+    for (const auto& [flags, message] : cases) {
+        std::vector<std::string> args{HARVEST_EXE, "collect", "--source", "pypi"};
+        args.insert(args.end(), flags.begin(), flags.end());
+        const auto r = run_process(args);
+        CHECK(r.exit_code == 2);
+        CHECK_MESSAGE(r.err.find(message) != std::string::npos, r.err);
+    }
+}
+
+TEST_CASE("collect --progress always draws the bar even when stderr is no terminal") {
+    running_server server;
+    temp_dir dir;
+    auto r = run_process(pypi_args(server.port(), dir.path / "p.jsonl", {"--ids", "-", "--progress", "always"}), 30s, "pytest\n");
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.err.find("\r\x1b[K") != std::string::npos); // the bar's redraw (and its clearing before the summary)
+}

@@ -147,6 +147,12 @@ TEST_CASE("durability: --incremental fetches exactly the projects whose serial w
     CHECK(newest == 10);
     auto altered = run_process({HARVEST_EXE, "export", "--manifest", (dir.path / "manifest.json").string(), "--latest", "-"});
     CHECK(altered.exit_code == 0);
+    auto no_split = run_process({HARVEST_EXE, "export", "--manifest", (dir.path / "manifest.json").string(), "--latest", "-", "--split", "nonexistent"});
+    CHECK(no_split.exit_code == 2); // not an empty snapshot that looks like a result
+    CHECK_MESSAGE(no_split.err.find("--split 'nonexistent': " + (dir.path / "manifest.json").string() + " has no such split (it has: all)") !=
+                      std::string::npos,
+                  no_split.err);
+    CHECK(no_split.out.empty());
     std::ofstream(dir.path / "pypi.jsonl", std::ios::app) << "{\"id\":\"extra\"}\n";
     altered = run_process({HARVEST_EXE, "export", "--manifest", (dir.path / "manifest.json").string(), "--latest", "-"});
     CHECK(altered.exit_code == 1);
@@ -390,7 +396,8 @@ TEST_CASE("durability: --resume leaves permanent failures alone, --resume --retr
     const auto before = asked();
     REQUIRE(before >= 1);
     auto resumed = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--resume", "--progress", "never"}));
-    CHECK(resumed.exit_code == 0); // nothing to do: the 404 is permanent
+    CHECK(resumed.exit_code == 3); // nothing asked (the 404 is permanent), but the dataset still has it: cron must see it
+    CHECK(resumed.err.find("the dataset still lists 1 failed targets in") != std::string::npos);
     CHECK(asked() == before);
     auto retried = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--resume", "--retry-failed", "--progress", "never"}));
     CHECK(retried.exit_code == 3); // asked again, still not there

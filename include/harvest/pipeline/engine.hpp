@@ -71,6 +71,7 @@ struct job_result {
     run_report report;
     bool report_written = false; // the summary and the dataset's files are written
     std::optional<std::string> failures_file;
+    std::size_t dataset_failures = 0; // targets of the dataset failed now, whichever run tried them last
 };
 
 // Runs the job on its own io_context. Start-up failures (bad settings, unusable state, a held
