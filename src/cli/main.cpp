@@ -5,6 +5,7 @@
 #include <harvest/cli/toml_config.hpp>
 #include <harvest/cli/tune.hpp>
 #include <harvest/http/redact.hpp>
+#include <harvest/http/url.hpp>
 #include <harvest/sources/registry.hpp>
 #include <harvest/export/latest_snapshot.hpp>
 #include <harvest/version.hpp>
@@ -221,6 +222,16 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
     } catch (const harvest::failure& e) {
         std::cerr << "harvest: " << harvest::cli::describe(e.details()) << '\n';
         return harvest::cli::exit_code_for(e.details());
+    }
+    const std::pair<const char*, const std::string*> urls[] = {{"base-url", &f.base_url},
+                                                               {"sparql-url", f.sparql_url ? &*f.sparql_url : nullptr},
+                                                               {"glycosmos-url", f.glycosmos_url ? &*f.glycosmos_url : nullptr},
+                                                               {"glygen-url", f.glygen_url ? &*f.glygen_url : nullptr}};
+    for (const auto& [flag, url] : urls) {
+        if (!url || url->empty() || harvest::http::is_http_url(*url)) continue;
+        std::cerr << "harvest: --" << flag << " '" << harvest::http::redact_text(*url)
+                  << "': not an http or https URL (expected e.g. https://mirror.example.org)\n";
+        return harvest::cli::exit_usage;
     }
     const auto* source = harvest::sources::find_source(cfg.source); // --source is checked against the registry
     if (!f.base_url.empty()) source->set_base_url(cfg.sources, f.base_url);

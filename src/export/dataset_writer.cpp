@@ -97,6 +97,24 @@ std::optional<output_name> parse_output_name(std::string_view stem, compression 
     return out;
 }
 
+namespace {
+
+// The directory `p` would be created in exists, and a file can be created there.
+template <class Bad>
+void check_directory_of(const fs::path& p, const Bad& bad) {
+    const auto dir = p.parent_path();
+    if (!dir.empty() && !fs::is_directory(dir)) throw bad("directory " + dir.string() + " does not exist");
+    // Permissions alone do not tell (root, read-only mounts, /proc): try to create a file.
+    const auto probe = (dir.empty() ? fs::path(".") : dir) / (".harvest-probe-" + std::to_string(::getpid()));
+    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        throw bad("cannot create files in directory " + (dir.empty() ? std::string(".") : dir.string()) + " (" + std::strerror(errno) + ")");
+    ::close(fd);
+    ::unlink(probe.c_str());
+}
+
+} // namespace
+
 void validate_output(const std::string& out, std::optional<std::size_t> shard_size, const std::vector<split_spec>& splits, std::string_view setting) {
     auto bad = [&](const std::string& why) { return failure(errc::invalid_input, std::string(setting), out + ": " + why); };
     if (out == "-") {
@@ -109,15 +127,14 @@ void validate_output(const std::string& out, std::optional<std::size_t> shard_si
     const auto name = p.filename().string();
     if (name.size() == extension(*c).size())
         throw bad("the file name needs a stem before " + std::string(extension(*c)));
-    const auto dir = p.parent_path();
-    if (!dir.empty() && !fs::is_directory(dir)) throw bad("directory " + dir.string() + " does not exist");
-    // Permissions alone do not tell (root, read-only mounts, /proc): try to create a file.
-    const auto probe = (dir.empty() ? fs::path(".") : dir) / (".harvest-probe-" + std::to_string(::getpid()));
-    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        throw bad("cannot create files in directory " + (dir.empty() ? std::string(".") : dir.string()) + " (" + std::strerror(errno) + ")");
-    ::close(fd);
-    ::unlink(probe.c_str());
+    check_directory_of(p, bad);
+}
+
+void validate_writable_file(const std::string& path, std::string_view setting) {
+    auto bad = [&](const std::string& why) { return failure(errc::invalid_input, std::string(setting), path + ": " + why); };
+    if (path.empty()) throw bad("expected a file path");
+    if (fs::is_directory(path)) throw bad("is a directory; expected a file path");
+    check_directory_of(fs::path(path), bad);
 }
 
 dataset_writer::dataset_writer(std::string out, std::optional<std::size_t> shard_size, std::vector<split_spec> splits)

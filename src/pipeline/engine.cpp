@@ -86,7 +86,11 @@ public:
             ids_sha256_ = ids_digest.hex_digest();
         }
         if (!config_.dry_run) {
+            // Every path is checked before the first request: a typo is found now, not after the harvest.
             exporting::validate_output(config_.out, config_.shard_size, config_.splits);
+            if (config_.state_file) exporting::validate_writable_file(*config_.state_file, "state");
+            if (config_.summary_file) exporting::validate_writable_file(*config_.summary_file, "summary");
+            if (config_.metrics_file) exporting::validate_writable_file(*config_.metrics_file, "metrics-file");
             if (config_.out != "-") {
                 failures_path_ = sibling("failures.jsonl");
                 open_state();
@@ -136,6 +140,14 @@ private:
         lock_.emplace(fs::path(path.string() + ".lock"), started_at_);
         if (config_.fresh && fs::exists(path)) discard_dataset(path);
         state_.emplace(path);
+        if (!config_.resume && !config_.incremental && !state_->runs().empty() && state_->shards().empty()) {
+            // Earlier runs wrote nothing (a typo in a URL, a server that was down): nothing to
+            // keep, so a plain rerun starts over instead of asking for --fresh.
+            log_.info("the earlier run(s) in " + path.string() + " wrote no record: starting the dataset over", {{"state", path.string()}});
+            state_.reset();
+            discard_dataset(path);
+            state_.emplace(path);
+        }
         const auto runs = state_->runs();
         if (!runs.empty() && !config_.resume && !config_.incremental)
             throw failure(errc::dataset_exists, "out", config_.out + ": the dataset has state from " + std::to_string(runs.size()) +

@@ -464,10 +464,7 @@ TEST_CASE("collect --metrics-file: a failed run keeps the last success time of t
 }
 
 TEST_CASE("collect: when GlyGen fails, records are written unenriched and incomplete, and --resume asks GlyGen again") {
-    fixture_options down;
-    down.fault_rate = 1.0;
-    down.faults = {fault_kind::http_500};
-    running_server glygen_down(down);
+    running_server glygen_down(failing_with(fault_kind::http_500));
     running_server server;
     temp_dir dir;
     const auto out = dir.path / "g.jsonl";
@@ -569,4 +566,45 @@ TEST_CASE("collect --progress always draws the bar even when stderr is no termin
     auto r = run_process(pypi_args(server.port(), dir.path / "p.jsonl", {"--ids", "-", "--progress", "always"}), 30s, "pytest\n");
     CHECK_MESSAGE(r.exit_code == 0, r.err);
     CHECK(r.err.find("\r\x1b[K") != std::string::npos); // the bar's redraw (and its clearing before the summary)
+}
+
+TEST_CASE("collect: a URL that is not http(s) and an output path in a missing directory are exit 2 before any request, and leave nothing") {
+    running_server server;
+    temp_dir dir;
+    const auto out = (dir.path / "p.jsonl").string();
+    const std::string missing = (dir.path / "missing").string();
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+        {{"--base-url", "ftp://mirror.example.org"}, "harvest: --base-url 'ftp://mirror.example.org': not an http or https URL"},
+        {{"--summary", missing + "/s.json"}, "harvest: --summary " + missing + "/s.json: directory " + missing + " does not exist"},
+        {{"--metrics-file", missing + "/m.prom"}, "harvest: --metrics-file " + missing + "/m.prom: directory " + missing + " does not exist"},
+        {{"--state", missing + "/s.sqlite"}, "harvest: --state " + missing + "/s.sqlite: directory " + missing + " does not exist"},
+        {{"--summary", dir.path.string()}, "harvest: --summary " + dir.path.string() + ": is a directory; expected a file path"},
+    };
+    for (const auto& [flags, message] : cases) {
+        std::vector<std::string> args{HARVEST_EXE, "collect", "--source", "pypi", "--out", out, "--ids", "-"};
+        if (flags.front() != "--base-url") args.insert(args.end(), {"--base-url", "http://127.0.0.1:" + std::to_string(server.port())});
+        args.insert(args.end(), flags.begin(), flags.end());
+        const auto r = run_process(args, 30s, "six\n");
+        CHECK(r.exit_code == 2);
+        CHECK_MESSAGE(r.err.find(message) != std::string::npos, r.err);
+        CHECK(fs::is_empty(dir.path));
+    }
+    CHECK(server_log(server.port()).empty());
+}
+
+TEST_CASE("collect: a run that wrote no record leaves no dataset in the way: a plain rerun starts it over") {
+    running_server broken(failing_with(fault_kind::http_500));
+    running_server working;
+    temp_dir dir;
+    const auto out = dir.path / "p.jsonl";
+    auto first = run_process(pypi_args(broken.port(), out, {"--ids", "-", "--retries", "0"}), 30s, "six\n");
+    CHECK(first.exit_code == 3);
+    auto rerun = run_process(pypi_args(working.port(), out, {"--ids", "-"}), 30s, "six\n");
+    CHECK_MESSAGE(rerun.exit_code == 0, rerun.err);
+    CHECK(rerun.err.find("wrote no record: starting the dataset over") != std::string::npos);
+    CHECK(check_jsonl(read_text(out)) == std::vector<std::string>{"six"});
+    CHECK(read_text(dir.path / "failures.jsonl").empty());
+    // Once a run has written records, a plain rerun still refuses to touch them (exit 2).
+    auto again = run_process(pypi_args(working.port(), out, {"--ids", "-"}), 30s, "six\n");
+    CHECK(again.exit_code == 2);
 }

@@ -25,6 +25,14 @@ struct log_entry {
     std::int64_t ms = 0;
 };
 
+// A server that answers every data request with the fault `kind`.
+inline fixture::fixture_options failing_with(fixture::fault_kind kind) {
+    fixture::fixture_options o;
+    o.fault_rate = 1.0;
+    o.faults = {kind};
+    return o;
+}
+
 // Every request the server at `port` has recorded, oldest first.
 std::vector<log_entry> server_log(std::uint16_t port);
 

@@ -43,6 +43,9 @@ struct shard_info {
 // splits on standard output, or a directory that is missing or not writable.
 void validate_output(const std::string& out, std::optional<std::size_t> shard_size, const std::vector<split_spec>& splits,
                      std::string_view setting = "out");
+// The same for a file harvest writes beside the data (--summary, --metrics-file, --state): not a
+// directory, in a directory that exists and takes new files.
+void validate_writable_file(const std::string& path, std::string_view setting);
 
 // What a file name in the output directory says, if the output `stem` with compression `c`
 // would have written it: "glycans.train-00003.jsonl.zst" is split train, shard 3.
