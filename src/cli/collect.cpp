@@ -76,7 +76,12 @@ int run_collect(const collect_config& config) {
         if (draws_bar) std::fputs("\r\x1b[K", stderr); // clear the bar before the summary
         if (config.dry_run) {
             std::cout.flush();
-            return result.fatal ? report(result.fatal->message, exit_fatal) : exit_ok;
+            if (result.fatal) return report(result.fatal->message, exit_fatal);
+            const auto& p = *result.plan;
+            std::cerr << "harvest collect --dry-run: " << p.fetch + p.revalidate << " to fetch (" << p.revalidate << " revalidated), "
+                      << p.skip_done + p.skip_failed + p.skip_unchanged << " skipped (" << p.skip_done << " already written, " << p.skip_failed
+                      << " failed permanently, " << p.skip_unchanged << " unchanged); nothing was fetched\n";
+            return exit_ok;
         }
         if (result.report_written)
             std::fputs(pipeline::summary_text(result.report, config.out == "-" ? "standard output" : config.out, result.failures_file).c_str(), stderr);

@@ -99,6 +99,8 @@ public:
             }
             output_.emplace(config_.out, config_.shard_size, config_.splits);
             committer_.emplace(committer_target{*output_, state_ ? &*state_ : nullptr, run_id_, config_.source, config_.format}, hooks_.commit);
+        } else {
+            read_state_for_plan();
         }
         scheduler_.emplace(scheduler_options{config_.source, config_.target, config_.batch_size, state_.has_value(), mode_,
                                              descriptor_->discovers_targets(config_.sources), config_.dry_run ? 0 : source_->lookup_block(),
@@ -125,7 +127,7 @@ public:
         if (committer_) {
             if (auto e = committer_->finish()) throw failure(*e);
         }
-        return config_.dry_run ? job_result{fatal_ ? "failed" : "complete", fatal_, {}, false, {}} : finish();
+        return config_.dry_run ? dry_run_result() : finish();
     }
 
 private:
@@ -133,21 +135,16 @@ private:
 
     // Takes the run lock, then opens (or with --fresh, first discards) the dataset's state and
     // repairs what a crashed run left behind. Nothing is touched before the lock is held.
-    void open_state() {
-        if (int{config_.resume} + int{config_.incremental} + int{config_.fresh} > 1)
-            throw failure(errc::invalid_input, "resume, incremental and fresh exclude each other (pick one)");
-        const fs::path path = config_.state_file ? fs::path(*config_.state_file) : fs::path(config_.out + ".state.sqlite");
-        lock_.emplace(fs::path(path.string() + ".lock"), started_at_);
-        if (config_.fresh && fs::exists(path)) discard_dataset(path);
-        state_.emplace(path);
-        if (!config_.resume && !config_.incremental && !state_->runs().empty() && state_->shards().empty()) {
-            // Earlier runs wrote nothing (a typo in a URL, a server that was down): nothing to
-            // keep, so a plain rerun starts over instead of asking for --fresh.
-            log_.info("the earlier run(s) in " + path.string() + " wrote no record: starting the dataset over", {{"state", path.string()}});
-            state_.reset();
-            discard_dataset(path);
-            state_.emplace(path);
-        }
+    fs::path state_path() const { return config_.state_file ? fs::path(*config_.state_file) : fs::path(config_.out + ".state.sqlite"); }
+
+    // Earlier runs that wrote nothing (a typo in a URL, a server that was down) leave nothing to
+    // keep: a plain rerun starts over instead of asking for --fresh.
+    bool wrote_nothing_before() const {
+        return !config_.resume && !config_.incremental && !state_->runs().empty() && state_->shards().empty();
+    }
+
+    // The flags against what the open state holds; sets the run's mode.
+    void check_dataset(const fs::path& path) {
         const auto runs = state_->runs();
         if (!runs.empty() && !config_.resume && !config_.incremental)
             throw failure(errc::dataset_exists, "out", config_.out + ": the dataset has state from " + std::to_string(runs.size()) +
@@ -156,6 +153,42 @@ private:
             throw failure(errc::invalid_input, "state", path.string() + ": holds a " + *held + " dataset, not " + config_.source +
                                                      " (use another output or state file)");
         mode_ = runs.empty() ? state::run_mode::first : config_.resume ? state::run_mode::resume : state::run_mode::incremental;
+    }
+
+    void check_mode_flags() const {
+        if (int{config_.resume} + int{config_.incremental} + int{config_.fresh} > 1)
+            throw failure(errc::invalid_input, "resume, incremental and fresh exclude each other (pick one)");
+    }
+
+    // --dry-run: the plan a real run would follow, read from the state under its lock; nothing
+    // is written, repaired or discarded.
+    void read_state_for_plan() {
+        check_mode_flags();
+        const auto path = state_path();
+        if (config_.out == "-" || config_.fresh || !fs::exists(path)) return;
+        lock_.emplace(fs::path(path.string() + ".lock"), started_at_);
+        state_.emplace(path);
+        if (wrote_nothing_before()) {
+            state_.reset(); // a real run would start over: everything is fetched
+            return;
+        }
+        check_dataset(path);
+        known_ = state_->targets(config_.source);
+    }
+
+    void open_state() {
+        check_mode_flags();
+        const auto path = state_path();
+        lock_.emplace(fs::path(path.string() + ".lock"), started_at_);
+        if (config_.fresh && fs::exists(path)) discard_dataset(path);
+        state_.emplace(path);
+        if (wrote_nothing_before()) {
+            log_.info("the earlier run(s) in " + path.string() + " wrote no record: starting the dataset over", {{"state", path.string()}});
+            state_.reset();
+            discard_dataset(path);
+            state_.emplace(path);
+        }
+        check_dataset(path);
 
         const exporting::dataset_writer layout(config_.out, config_.shard_size, config_.splits);
         const auto repaired = state::recover_dataset(*state_, layout.directory(), layout.stem(), layout.file_compression());
@@ -167,7 +200,7 @@ private:
 
         known_ = state_->targets(config_.source);
         selection_ = selection_json();
-        if (!runs.empty() && runs.back().selection != selection_)
+        if (const auto runs = state_->runs(); !runs.empty() && runs.back().selection != selection_)
             log_.info("the selection changed since the last run (was " + runs.back().selection + ", now " + selection_ +
                           "): targets new to it are fetched; records already written stay",
                       {{"previous_selection", runs.back().selection}, {"selection", selection_}});
@@ -357,6 +390,16 @@ private:
                 co_return; // nothing is in flight in a dry run: wait means finished
             }
         }
+    }
+
+    job_result dry_run_result() const {
+        job_result result;
+        result.finish_reason = fatal_ ? "failed" : "complete";
+        result.fatal = fatal_;
+        using state::plan_kind;
+        result.plan = run_plan{scheduler_->planned(plan_kind::fetch), scheduler_->planned(plan_kind::revalidate), scheduler_->planned(plan_kind::skip_done),
+                               scheduler_->planned(plan_kind::skip_failed), scheduler_->planned(plan_kind::skip_unchanged)};
+        return result;
     }
 
     double elapsed_seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count(); }

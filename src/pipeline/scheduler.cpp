@@ -84,12 +84,11 @@ step scheduler::next() {
         auto t = std::move(queue_.front());
         queue_.pop_front();
         if (!claimed_.insert(t.id).second) continue; // listed twice: harvested once
-        if (options_.with_state) {
-            const auto plan = state::plan_target(known(t.id), t.revision, options_.mode, options_.retry_failed);
-            if (plan.kind == state::plan_kind::skip_unchanged) ++unchanged_;
-            if (plan.kind != state::plan_kind::fetch && plan.kind != state::plan_kind::revalidate) continue;
-            t.etag = plan.etag;
-        }
+        const auto plan = options_.with_state ? state::plan_target(known(t.id), t.revision, options_.mode, options_.retry_failed) : state::target_plan{};
+        ++planned_[static_cast<std::size_t>(plan.kind)];
+        if (plan.kind == state::plan_kind::skip_unchanged) ++unchanged_;
+        if (plan.kind != state::plan_kind::fetch && plan.kind != state::plan_kind::revalidate) continue;
+        t.etag = plan.etag;
         ++in_progress_;
         return {step_kind::fetch, std::move(t), {}};
     }

@@ -407,3 +407,34 @@ TEST_CASE("durability: --resume leaves permanent failures alone, --resume --retr
     CHECK(alone.exit_code == 2);
     CHECK(alone.err.find("--retry-failed") != std::string::npos);
 }
+
+TEST_CASE("durability: --dry-run prints the plan the state implies and fetches nothing") {
+    running_server server;
+    temp_dir dir;
+    const auto ids = dir.path / "ids.txt";
+    std::ofstream(ids) << "pytest\nsix\nrequests\nno-such-project-anywhere\n";
+    const auto out = dir.path / "p.jsonl";
+    auto first = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--progress", "never"}));
+    REQUIRE(first.exit_code == 3);
+    const auto requests = server_log(server.port()).size();
+    const auto state_before = read_text(dir.path / "p.jsonl.state.sqlite");
+
+    auto resume = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--resume", "--dry-run"}));
+    CHECK(resume.exit_code == 0);
+    CHECK(resume.out.empty()); // nothing left to fetch
+    CHECK_MESSAGE(resume.err.find("harvest collect --dry-run: 0 to fetch (0 revalidated), 4 skipped (3 already written, 1 failed permanently, 0 unchanged)") !=
+                      std::string::npos,
+                  resume.err);
+    auto retry = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--resume", "--retry-failed", "--dry-run"}));
+    CHECK(lines_of(retry.out) == std::vector<std::string>{"no-such-project-anywhere"});
+    auto incremental = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--incremental", "--dry-run"}));
+    CHECK(incremental.err.find("4 to fetch (3 revalidated)") != std::string::npos); // --ids targets have no serial: revalidated
+    auto plain = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--dry-run"}));
+    CHECK(plain.exit_code == 2); // as the real run would be
+    auto fresh = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--fresh", "--dry-run"}));
+    CHECK(lines_of(fresh.out).size() == 4);
+
+    CHECK(server_log(server.port()).size() == requests);
+    CHECK(read_text(dir.path / "p.jsonl.state.sqlite") == state_before); // read, never written
+    CHECK(fs::exists(out));
+}

@@ -65,6 +65,15 @@ struct engine_hooks {
     committer_hooks commit;
 };
 
+// What a --dry-run found: targets by what a real run would do with them.
+struct run_plan {
+    std::size_t fetch = 0;          // never written, pending, failed transiently or written incomplete
+    std::size_t revalidate = 0;     // --incremental: asked with If-None-Match
+    std::size_t skip_done = 0;      // --resume: already written
+    std::size_t skip_failed = 0;    // --resume: failed permanently (--retry-failed asks them)
+    std::size_t skip_unchanged = 0; // --incremental: the index says unchanged
+};
+
 struct job_result {
     std::string finish_reason; // complete, target_reached, interrupted, failed
     std::optional<error> fatal;  // why the run failed (finish_reason "failed")
@@ -72,6 +81,7 @@ struct job_result {
     bool report_written = false; // the summary and the dataset's files are written
     std::optional<std::string> failures_file;
     std::size_t dataset_failures = 0; // targets of the dataset failed now, whichever run tried them last
+    std::optional<run_plan> plan;     // --dry-run
 };
 
 // Runs the job on its own io_context. Start-up failures (bad settings, unusable state, a held

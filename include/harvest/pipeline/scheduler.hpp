@@ -7,6 +7,7 @@
 #include <harvest/sources/source.hpp>
 #include <harvest/state/target_plan.hpp>
 
+#include <array>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -81,6 +82,8 @@ public:
     std::size_t unchanged() const noexcept { return unchanged_; }
     std::size_t incomplete() const noexcept { return incomplete_; } // records accepted without part of their data
     const std::vector<sources::target_failure>& failures() const noexcept { return failures_; }
+    // Targets next() decided on, by their plan (without state every one is `fetch`).
+    std::size_t planned(state::plan_kind kind) const noexcept { return planned_[static_cast<std::size_t>(kind)]; }
     bool target_reached() const noexcept { return options_.target && accepted_ >= *options_.target; }
 
 private:
@@ -106,6 +109,7 @@ private:
     std::size_t unchanged_ = 0;
     std::size_t incomplete_ = 0;
     std::vector<sources::target_failure> failures_;
+    std::array<std::size_t, 5> planned_{}; // by state::plan_kind
     batch batch_;
 };
 

@@ -21,7 +21,7 @@ enum class plan_kind {
     skip_failed,    // --resume: failed permanently (404, malformed); failures.jsonl keeps it
     skip_unchanged, // --incremental: the index's serial is not newer than the stored one
     revalidate,     // --incremental: fetch with If-None-Match (etag, when known); compare content
-};
+};                  // (scheduler::planned counts by these five)
 
 struct target_plan {
     plan_kind kind = plan_kind::fetch;
