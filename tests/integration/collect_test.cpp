@@ -54,8 +54,7 @@ TEST_CASE("collect: the main job writes 100 glycan records, failures.jsonl and a
 TEST_CASE("collect --ids: duplicates harvested once, unknown accessions in failures.jsonl, exit 3") {
     running_server server;
     temp_dir dir;
-    const auto ids = dir.path / "ids.txt";
-    std::ofstream(ids) << "# glycans to fetch\nG17689DH\n\nG22768VO  # the GlyCosmos example\nG99999ZZ\nG17689DH\n";
+    const auto ids = ids_file(dir.path, "# glycans to fetch\nG17689DH\n\nG22768VO  # the GlyCosmos example\nG99999ZZ\nG17689DH\n");
     const auto out = dir.path / "glycans.jsonl";
     auto r = run_process(harvest_args(server.port(), out, {"--ids", ids.string()}));
     CHECK(r.exit_code == 3);
@@ -70,8 +69,7 @@ TEST_CASE("collect --ids: duplicates harvested once, unknown accessions in failu
 TEST_CASE("collect: credentials given in --header or --base-url never reach the outputs, the state, the logs or the messages") {
     running_server server;
     temp_dir dir;
-    const auto ids = dir.path / "ids.txt";
-    std::ofstream(ids) << "G17689DH\nG99999ZZ\n"; // the unknown one puts a URL into failures.jsonl
+    const auto ids = ids_file(dir.path, "G17689DH\nG99999ZZ\n"); // the unknown one puts a URL into failures.jsonl
     const auto out = dir.path / "glycans.jsonl";
     auto args = harvest_args(server.port(), out, {"--ids", ids.string(), "--header", "X-Api-Key: k3y-s3cret", "--log-level", "debug",
                                                   "--progress", "always", "--summary", (dir.path / "summary.json").string()});

@@ -383,8 +383,7 @@ TEST_CASE("durability: a page older than the index's serial is a stale CDN copy,
 TEST_CASE("durability: --resume leaves permanent failures alone, --resume --retry-failed asks them again, and --retry-failed alone is exit 2") {
     running_server server;
     temp_dir dir;
-    const auto ids = dir.path / "ids.txt";
-    std::ofstream(ids) << "pytest\nno-such-project-anywhere\n";
+    const auto ids = ids_file(dir.path, "pytest\nno-such-project-anywhere\n");
     const auto out = dir.path / "p.jsonl";
     auto first = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--progress", "never"}));
     CHECK(first.exit_code == 3);
@@ -411,8 +410,7 @@ TEST_CASE("durability: --resume leaves permanent failures alone, --resume --retr
 TEST_CASE("durability: --dry-run prints the plan the state implies and fetches nothing") {
     running_server server;
     temp_dir dir;
-    const auto ids = dir.path / "ids.txt";
-    std::ofstream(ids) << "pytest\nsix\nrequests\nno-such-project-anywhere\n";
+    const auto ids = ids_file(dir.path, "pytest\nsix\nrequests\nno-such-project-anywhere\n");
     const auto out = dir.path / "p.jsonl";
     auto first = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--progress", "never"}));
     REQUIRE(first.exit_code == 3);

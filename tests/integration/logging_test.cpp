@@ -49,8 +49,7 @@ TEST_CASE("collect --log-level debug: each attempt, retry, pause and permanent a
     o.seed = 7;
     running_server server(o);
     temp_dir dir;
-    const auto ids = dir.path / "ids.txt";
-    std::ofstream(ids) << "G17689DH\nG22768VO\nG99999ZZ\n";
+    const auto ids = ids_file(dir.path, "G17689DH\nG22768VO\nG99999ZZ\n");
     auto args = harvest_args(server.port(), dir.path / "g.jsonl", {"--ids", ids.string(), "--log-level", "debug", "--retry-budget", "30"});
     args[5] = "http://user:secret@127.0.0.1:" + std::to_string(server.port());
     auto r = run_process(args, 60s);

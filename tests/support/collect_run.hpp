@@ -16,10 +16,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace harvest::test {
@@ -74,6 +76,13 @@ inline std::vector<std::string> check_jsonl(const std::string& text) {
     }
     if (!text.empty()) CHECK(text.back() == '\n'); // only complete lines
     return ids;
+}
+
+// An --ids file `ids.txt` in `dir` holding `lines`.
+inline fs::path ids_file(const fs::path& dir, std::string_view lines) {
+    const auto path = dir / "ids.txt";
+    std::ofstream(path) << lines;
+    return path;
 }
 
 inline std::vector<std::string> pypi_args(std::uint16_t port, const fs::path& out, std::vector<std::string> extra = {}) {
