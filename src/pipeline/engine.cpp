@@ -152,6 +152,17 @@ private:
         if (auto held = state_->source(); held && *held != config_.source)
             throw failure(errc::invalid_input, "state", path.string() + ": holds a " + *held + " dataset, not " + config_.source +
                                                      " (use another output or state file)");
+        // Every line of a dataset has one format and one record schema: a run never mixes them.
+        if (auto shape = state_->shape()) {
+            const std::string format(convert::to_string(config_.format));
+            if (shape->format != format)
+                throw failure(errc::invalid_input, "format", format + ": the dataset " + config_.out + " holds " + shape->format +
+                                                             " records; a run cannot mix formats (use --fresh to rewrite it, or another --out)");
+            if (shape->record_schema != convert::schema_version)
+                throw failure(errc::invalid_input, "out", config_.out + ": the dataset holds records of schema " + std::to_string(shape->record_schema) +
+                                                          "; this harvest writes schema " + std::to_string(convert::schema_version) +
+                                                          " (use --fresh to rewrite it, or another --out)");
+        }
         mode_ = runs.empty() ? state::run_mode::first : config_.resume ? state::run_mode::resume : state::run_mode::incremental;
     }
 
@@ -205,7 +216,8 @@ private:
                           "): targets new to it are fetched; records already written stay",
                       {{"previous_selection", runs.back().selection}, {"selection", selection_}});
         run_id_ = state_->begin_run(config_.source, config_.incremental ? "incremental" : config_.resume ? "resume" : "full", selection_,
-                                    config_.command_line, started_at_);
+                                    config_.command_line, started_at_,
+                                    state::dataset_shape{std::string(convert::to_string(config_.format)), convert::schema_version});
     }
 
     // --fresh: the files the state lists as the dataset's, the manifest, failures and the state.

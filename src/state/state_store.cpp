@@ -11,7 +11,7 @@ namespace {
 
 // "HRVS": marks the file as ours, so another program's database is refused, not altered.
 constexpr int application_id = 0x48525653;
-constexpr int schema_version = 2; // 2: targets.incomplete
+constexpr int schema_version = 3; // 2: targets.incomplete; 3: runs.format, runs.record_schema
 
 constexpr const char* schema = R"sql(
 CREATE TABLE IF NOT EXISTS runs(
@@ -25,7 +25,9 @@ CREATE TABLE IF NOT EXISTS runs(
   finish_reason TEXT,
   records INTEGER NOT NULL DEFAULT 0,
   unchanged INTEGER NOT NULL DEFAULT 0,
-  failures INTEGER NOT NULL DEFAULT 0);
+  failures INTEGER NOT NULL DEFAULT 0,
+  format TEXT NOT NULL DEFAULT '',
+  record_schema INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS targets(
   source TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -182,9 +184,14 @@ state_store::state_store(const std::filesystem::path& path) : path_(path) {
         if (tables == 0) {
             exec(("PRAGMA application_id=" + std::to_string(application_id)).c_str());
             exec(("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
-        } else if (version < schema_version) {
+        } else {
             // Schema 1 had no incomplete records: every done target was complete.
-            exec("BEGIN IMMEDIATE; ALTER TABLE targets ADD COLUMN incomplete INTEGER NOT NULL DEFAULT 0; PRAGMA user_version=2; COMMIT;");
+            if (version < 2)
+                exec("BEGIN IMMEDIATE; ALTER TABLE targets ADD COLUMN incomplete INTEGER NOT NULL DEFAULT 0; PRAGMA user_version=2; COMMIT;");
+            // Schema 2 kept no format: runs before it say '' (unknown) and are not compared.
+            if (version < 3)
+                exec("BEGIN IMMEDIATE; ALTER TABLE runs ADD COLUMN format TEXT NOT NULL DEFAULT '';"
+                     " ALTER TABLE runs ADD COLUMN record_schema INTEGER NOT NULL DEFAULT 0; PRAGMA user_version=3; COMMIT;");
         }
         exec(schema);
     } catch (const state_error&) {
@@ -230,10 +237,18 @@ std::optional<std::string> state_store::source() const {
 }
 
 std::int64_t state_store::begin_run(const std::string& source, const std::string& mode, const std::string& selection,
-                                    const std::string& command_line, const std::string& started_at) {
-    statement s(db_, "INSERT INTO runs(source, mode, selection, command_line, started_at) VALUES(?, ?, ?, ?, ?)", path_.string());
-    s.bind(1, source).bind(2, mode).bind(3, selection).bind(4, command_line).bind(5, started_at).run_once();
+                                    const std::string& command_line, const std::string& started_at, const dataset_shape& shape) {
+    statement s(db_, "INSERT INTO runs(source, mode, selection, command_line, started_at, format, record_schema) VALUES(?, ?, ?, ?, ?, ?, ?)",
+                path_.string());
+    s.bind(1, source).bind(2, mode).bind(3, selection).bind(4, command_line).bind(5, started_at).bind(6, shape.format)
+        .bind(7, static_cast<std::int64_t>(shape.record_schema)).run_once();
     return sqlite3_last_insert_rowid(db_);
+}
+
+std::optional<dataset_shape> state_store::shape() const {
+    statement s(db_, "SELECT format, record_schema FROM runs WHERE format != '' ORDER BY run DESC LIMIT 1", path_.string());
+    if (s.step()) return dataset_shape{s.text(0), static_cast<int>(s.integer(1))};
+    return std::nullopt;
 }
 
 void state_store::finish_run(std::int64_t run, const std::string& finished_at, const std::string& reason, std::uint64_t records,

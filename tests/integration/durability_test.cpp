@@ -436,3 +436,24 @@ TEST_CASE("durability: --dry-run prints the plan the state implies and fetches n
     CHECK(read_text(dir.path / "p.jsonl.state.sqlite") == state_before); // read, never written
     CHECK(fs::exists(out));
 }
+
+TEST_CASE("durability: --resume or --incremental in another --format is exit 2 and touches nothing") {
+    running_server server;
+    temp_dir dir;
+    const auto ids = ids_file(dir.path, "pytest\nsix\n");
+    const auto out = dir.path / "p.jsonl";
+    REQUIRE(run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--target", "1"})).exit_code == 0);
+    const auto data = read_text(out), state = read_text(dir.path / "p.jsonl.state.sqlite"), manifest = read_text(dir.path / "manifest.json");
+    for (const char* mode : {"--resume", "--incremental"}) {
+        auto r = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), mode, "--format", "chat"}));
+        CHECK(r.exit_code == 2);
+        CHECK_MESSAGE(r.err.find("harvest: --format chat: the dataset " + out.string() + " holds raw records; a run cannot mix formats") != std::string::npos,
+                      r.err);
+    }
+    CHECK(read_text(out) == data);
+    CHECK(read_text(dir.path / "p.jsonl.state.sqlite") == state);
+    CHECK(read_text(dir.path / "manifest.json") == manifest);
+    auto same = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--resume"}));
+    CHECK_MESSAGE(same.exit_code == 0, same.err);
+    CHECK(dataset_ids(dir.path, "p").size() == 2);
+}

@@ -146,10 +146,13 @@ TEST_CASE("state store: a schema 1 file is migrated in place, its targets comple
         u.content_hash = "h1";
         store.commit_batch(run, "glytoucan", {u}, {}, {});
     }
-    { // what harvest before schema 2 wrote: no incomplete column, user_version 1
+    { // what harvest before schema 2 wrote: no incomplete column, no runs' format, user_version 1
         sqlite3* db = nullptr;
         REQUIRE(sqlite3_open(path.string().c_str(), &db) == SQLITE_OK);
-        REQUIRE(sqlite3_exec(db, "ALTER TABLE targets DROP COLUMN incomplete; PRAGMA user_version=1;", nullptr, nullptr, nullptr) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(db,
+                             "ALTER TABLE targets DROP COLUMN incomplete; ALTER TABLE runs DROP COLUMN format;"
+                             " ALTER TABLE runs DROP COLUMN record_schema; PRAGMA user_version=1;",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
         sqlite3_close(db);
     }
     state::state_store store(path);
@@ -163,6 +166,29 @@ TEST_CASE("state store: a schema 1 file is migrated in place, its targets comple
     partial.reason = "GlyGen answered HTTP 503";
     store.commit_batch(store.begin_run("glytoucan", "resume", "{}", "harvest collect --resume", "2026-12-01T01:00:00Z"), "glytoucan", {partial}, {}, {});
     CHECK(state::state_store(path).targets("glytoucan")["G00002AA"].incomplete);
+    CHECK_FALSE(store.shape()); // the migrated runs kept no format: unknown, not compared
+}
+
+TEST_CASE("state store: a schema 2 file gains the runs' format and record schema, and the latest known shape is the dataset's") {
+    temp_dir dir;
+    const auto path = dir.path / "s.sqlite";
+    state::state_store(path).begin_run("pypi", "full", "{}", "harvest collect", "2026-12-01T00:00:00Z");
+    { // what harvest before schema 3 wrote
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(path.string().c_str(), &db) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(db, "ALTER TABLE runs DROP COLUMN format; ALTER TABLE runs DROP COLUMN record_schema; PRAGMA user_version=2;", nullptr,
+                             nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+    }
+    state::state_store store(path);
+    CHECK(store.runs().size() == 1);
+    CHECK_FALSE(store.shape());
+    store.begin_run("pypi", "resume", "{}", "harvest collect --resume", "2026-12-01T01:00:00Z", {"chat", 1});
+    store.begin_run("pypi", "resume", "{}", "harvest collect --resume", "2026-12-01T02:00:00Z", {"", 0}); // a run that says nothing
+    const auto shape = store.shape();
+    REQUIRE(shape);
+    CHECK(shape->format == "chat");
+    CHECK(shape->record_schema == 1);
 }
 
 TEST_CASE("state store: a file that is not a harvest state file is refused and left as it was") {

@@ -74,6 +74,12 @@ struct stored_run {
     std::uint64_t records = 0, unchanged = 0, failures = 0;
 };
 
+// What every record of a dataset shares: the output format and the record schema version.
+struct dataset_shape {
+    std::string format; // raw, text, chat ("" : unknown)
+    int record_schema = 0;
+};
+
 struct stored_failure {
     std::string id, url, reason;
     unsigned last_status = 0;
@@ -95,7 +101,9 @@ public:
     // The source the dataset holds, if any run recorded one.
     std::optional<std::string> source() const;
     std::int64_t begin_run(const std::string& source, const std::string& mode, const std::string& selection,
-                           const std::string& command_line, const std::string& started_at);
+                           const std::string& command_line, const std::string& started_at, const dataset_shape& shape = {});
+    // The shape the latest run that recorded one wrote (runs of schema 2 and before did not).
+    std::optional<dataset_shape> shape() const;
     void finish_run(std::int64_t run, const std::string& finished_at, const std::string& reason, std::uint64_t records,
                     std::uint64_t unchanged, std::uint64_t failures);
 
