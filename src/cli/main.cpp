@@ -48,7 +48,7 @@ struct collect_flags {
     collect_config config;
     std::size_t target = 0, shard_size = 0;
     std::string split;
-    std::string ids, summary, format = "raw", user_agent, ca_file, base_url, metrics, state;
+    std::string ids, exclude, summary, format = "raw", user_agent, ca_file, base_url, metrics, state;
     std::vector<std::string> headers;
     std::optional<std::string> sparql_url, glycosmos_url, glygen_url; // each wins over --base-url
     std::optional<double> rate;
@@ -76,6 +76,7 @@ void add_collect(CLI::App& app, collect_flags& f) {
     c->add_flag("--retry-failed", cfg.retry_failed, "With --resume: ask targets that failed permanently (404, malformed) again too")->needs(resume);
     incremental->excludes(fresh);
     c->add_option("--source", cfg.source, source_help())->required()->check(CLI::IsMember(harvest::sources::source_names()));
+    c->add_option("--exclude", f.exclude, "Targets never to fetch, in the --ids syntax ('-' for stdin), whether enumerated, given or discovered");
     c->add_option("--ids", f.ids, "Targets to fetch, one per line ('-' for stdin; # comments allowed): accessions, or PyPI names (name==version for one release); default: enumerate");
     c->add_option("--target", f.target, "Stop after N records written (default: everything enumerated)")->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
     c->add_option("--workers", cfg.http.workers, "Requests in flight, all hosts together")->capture_default_str()->check(CLI::Range(1, 1000));
@@ -211,6 +212,7 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
     cfg.command_line = command_line;
     if (f.target) cfg.target = f.target;
     if (!f.ids.empty()) cfg.ids_file = f.ids;
+    if (!f.exclude.empty()) cfg.exclude_file = f.exclude;
     if (!f.summary.empty()) cfg.summary_file = f.summary;
     if (!f.metrics.empty()) cfg.metrics_file = f.metrics;
     if (!f.state.empty()) cfg.state_file = f.state;

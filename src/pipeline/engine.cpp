@@ -37,14 +37,14 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // Reads --ids lines ("-": stdin); blank lines and '#' comments are skipped, every other line
 // must be a valid id for the source.
-std::vector<sources::target> read_ids(const std::string& file, const sources::source& source) {
+std::vector<sources::target> read_ids(const std::string& file, const sources::source& source, const std::string& setting = "ids") {
     std::ifstream in;
     if (file != "-") {
         std::error_code ec;
         if (fs::is_directory(file, ec))
-            throw failure(errc::invalid_input, "ids", file + ": is a directory; expected a file of ids, one per line");
+            throw failure(errc::invalid_input, setting, file + ": is a directory; expected a file of ids, one per line");
         in.open(file);
-        if (!in) throw failure(errc::invalid_input, "ids", file + ": cannot read the file");
+        if (!in) throw failure(errc::invalid_input, setting, file + ": cannot read the file");
     }
     std::istream& s = file == "-" ? std::cin : in;
     std::vector<sources::target> out;
@@ -59,7 +59,7 @@ std::vector<sources::target> read_ids(const std::string& file, const sources::so
         try {
             out.push_back(source.parse_id(line));
         } catch (const std::invalid_argument& e) {
-            throw failure(errc::invalid_input, "ids", file + " line " + std::to_string(line_no) + ": " + e.what());
+            throw failure(errc::invalid_input, setting, file + " line " + std::to_string(line_no) + ": " + e.what());
         }
     }
     return out;
@@ -84,6 +84,15 @@ public:
             ids = read_ids(*config_.ids_file, *source_);
             for (const auto& t : ids) ids_digest.update(t.id + "\n");
             ids_sha256_ = ids_digest.hex_digest();
+        }
+        std::vector<sources::target> excluded;
+        if (config_.exclude_file) {
+            if (*config_.exclude_file == "-" && config_.ids_file == "-")
+                throw failure(errc::invalid_input, "exclude", "-: standard input is --ids already; give --exclude a file");
+            exporting::sha256 digest;
+            excluded = read_ids(*config_.exclude_file, *source_, "exclude");
+            for (const auto& t : excluded) digest.update(t.id + "\n");
+            exclude_sha256_ = digest.hex_digest();
         }
         if (!config_.dry_run) {
             // Every path is checked before the first request: a typo is found now, not after the harvest.
@@ -113,6 +122,7 @@ public:
                 return std::nullopt;
             }
         });
+        scheduler_->exclude(excluded);
         if (config_.ids_file) scheduler_->add_ids(std::move(ids));
 
         watch_signals();
@@ -238,6 +248,7 @@ private:
         exporting::json_writer w(out);
         w.begin_object().key("source").value(config_.source);
         if (config_.ids_file) w.key("ids_sha256").value(ids_sha256_);
+        if (config_.exclude_file) w.key("exclude_sha256").value(exclude_sha256_);
         source_->write_selection(w);
         w.end_object();
         return out;
@@ -249,6 +260,7 @@ private:
         exporting::json_writer w(out);
         w.begin_object();
         if (config_.ids_file) w.key("ids_file").value(*config_.ids_file);
+        if (config_.exclude_file) w.key("exclude_file").value(*config_.exclude_file);
         source_->write_selection(w);
         if (config_.target) w.key("target").value(static_cast<std::uint64_t>(*config_.target));
         w.end_object();
@@ -410,7 +422,7 @@ private:
         result.fatal = fatal_;
         using state::plan_kind;
         result.plan = run_plan{scheduler_->planned(plan_kind::fetch), scheduler_->planned(plan_kind::revalidate), scheduler_->planned(plan_kind::skip_done),
-                               scheduler_->planned(plan_kind::skip_failed), scheduler_->planned(plan_kind::skip_unchanged)};
+                               scheduler_->planned(plan_kind::skip_failed), scheduler_->planned(plan_kind::skip_unchanged), scheduler_->excluded()};
         return result;
     }
 
@@ -504,7 +516,7 @@ private:
     state::run_mode mode_ = state::run_mode::first;
     std::int64_t run_id_ = 0;
     std::unordered_map<std::string, state::target_state> known_;
-    std::string selection_, ids_sha256_;
+    std::string selection_, ids_sha256_, exclude_sha256_;
     std::optional<exporting::dataset_writer> output_;
     std::optional<committer> committer_;
     std::optional<fs::path> failures_path_;

@@ -44,6 +44,10 @@ void scheduler::add_ids(std::vector<sources::target> ids) {
     exhausted_ = true;
 }
 
+void scheduler::exclude(const std::vector<sources::target>& ids) {
+    for (const auto& t : ids) excluded_.insert(t.id);
+}
+
 void scheduler::listed(std::vector<sources::target> targets, bool done) {
     listing_ = false;
     exhausted_ = done;
@@ -84,6 +88,10 @@ step scheduler::next() {
         auto t = std::move(queue_.front());
         queue_.pop_front();
         if (!claimed_.insert(t.id).second) continue; // listed twice: harvested once
+        if (excluded_.contains(t.id)) {
+            ++excluded_count_;
+            continue;
+        }
         const auto plan = options_.with_state ? state::plan_target(known(t.id), t.revision, options_.mode, options_.retry_failed) : state::target_plan{};
         ++planned_[static_cast<std::size_t>(plan.kind)];
         if (plan.kind == state::plan_kind::skip_unchanged) ++unchanged_;

@@ -606,3 +606,34 @@ TEST_CASE("collect: a run that wrote no record leaves no dataset in the way: a p
     auto again = run_process(pypi_args(working.port(), out, {"--ids", "-"}), 30s, "six\n");
     CHECK(again.exit_code == 2);
 }
+
+TEST_CASE("collect --exclude skips its ids whether given by --ids or enumerated, and --dry-run counts them") {
+    running_server server;
+    temp_dir dir;
+    const auto ids = ids_file(dir.path, "pytest\nsix\nrequests\ncelery\n");
+    const auto excluded = dir.path / "exclude.txt";
+    std::ofstream(excluded) << "# not these\nSix\nrequests\n"; // the same syntax, names normalized as --ids' are
+    auto given = run_process(pypi_args(server.port(), dir.path / "p.jsonl", {"--ids", ids.string(), "--exclude", excluded.string()}));
+    CHECK_MESSAGE(given.exit_code == 0, given.err);
+    const auto written = check_jsonl(read_text(dir.path / "p.jsonl"));
+    CHECK(std::set<std::string>(written.begin(), written.end()) == std::set<std::string>{"pytest", "celery"});
+    for (const auto& e : server_log(server.port())) CHECK(e.target.find("/pypi/six/") == std::string::npos);
+    auto dry = run_process(pypi_args(server.port(), dir.path / "q.jsonl", {"--ids", ids.string(), "--exclude", excluded.string(), "--dry-run"}));
+    CHECK(lines_of(dry.out) == std::vector<std::string>{"pytest", "celery"});
+    CHECK(dry.err.find(", 2 excluded; nothing was fetched") != std::string::npos);
+
+    // Enumerated: the first three listed glycans are excluded from the first ten.
+    auto listing = run_process(harvest_args(server.port(), dir.path / "all.jsonl", {"--dry-run", "--target", "13"}));
+    const auto listed = lines_of(listing.out);
+    REQUIRE(listed.size() == 13);
+    const auto skip = dir.path / "skip.txt";
+    std::ofstream(skip) << listed[0] << '\n' << listed[1] << '\n' << listed[2] << '\n';
+    auto enumerated = run_process(harvest_args(server.port(), dir.path / "g.jsonl", {"--target", "10", "--exclude", skip.string()}));
+    CHECK_MESSAGE(enumerated.exit_code == 0, enumerated.err);
+    const auto glycans = check_jsonl(read_text(dir.path / "g.jsonl"));
+    CHECK(std::set<std::string>(glycans.begin(), glycans.end()) == std::set<std::string>(listed.begin() + 3, listed.end()));
+
+    auto bad = run_process(pypi_args(server.port(), dir.path / "r.jsonl", {"--ids", ids.string(), "--exclude", dir.path.string()}));
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("--exclude " + dir.path.string() + ": is a directory") != std::string::npos);
+}

@@ -26,6 +26,7 @@ namespace harvest::pipeline {
 struct job_config {
     std::string source = "glytoucan";  // a registered source's name
     std::optional<std::string> ids_file; // "-": standard input
+    std::optional<std::string> exclude_file; // ids never fetched, listed or given (the --ids syntax)
     std::optional<std::size_t> target;   // records written
     std::size_t batch_size = 50;
     convert::output_format format = convert::output_format::raw;
@@ -72,6 +73,7 @@ struct run_plan {
     std::size_t skip_done = 0;      // --resume: already written
     std::size_t skip_failed = 0;    // --resume: failed permanently (--retry-failed asks them)
     std::size_t skip_unchanged = 0; // --incremental: the index says unchanged
+    std::size_t excluded = 0;       // --exclude
 };
 
 struct job_result {

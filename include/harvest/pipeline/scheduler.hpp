@@ -56,6 +56,8 @@ public:
     void resume_from_state(const std::function<std::optional<sources::target>(const std::string&)>& parse);
     // Targets from --ids: the whole list, so no listing follows.
     void add_ids(std::vector<sources::target> ids);
+    // --exclude: these ids are never handed out, however they arrive (listed, given, discovered, pending).
+    void exclude(const std::vector<sources::target>& ids);
     // A listing's part; `done` when the enumeration has no more.
     void listed(std::vector<sources::target> targets, bool done);
     void listing_failed();
@@ -84,6 +86,7 @@ public:
     const std::vector<sources::target_failure>& failures() const noexcept { return failures_; }
     // Targets next() decided on, by their plan (without state every one is `fetch`).
     std::size_t planned(state::plan_kind kind) const noexcept { return planned_[static_cast<std::size_t>(kind)]; }
+    std::size_t excluded() const noexcept { return excluded_count_; }
     bool target_reached() const noexcept { return options_.target && accepted_ >= *options_.target; }
 
 private:
@@ -104,6 +107,8 @@ private:
     std::unordered_set<std::string> claimed_;     // targets handed out
     std::unordered_set<std::string> written_ids_; // records accepted for the output
     std::unordered_set<std::string> looked_up_;   // targets handed to a look_up step
+    std::unordered_set<std::string> excluded_;    // --exclude
+    std::size_t excluded_count_ = 0;
     std::size_t in_progress_ = 0;
     std::size_t accepted_ = 0;
     std::size_t unchanged_ = 0;
