@@ -1,17 +1,13 @@
 #include <harvest/limit/retry_after.hpp>
 
+#include <harvest/ascii.hpp>
+
 #include <array>
 #include <cctype>
 #include <charconv>
 
 namespace harvest::limit {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
 
 std::optional<int> month_index(std::string_view m) {
     static constexpr std::array<std::string_view, 12> names{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -56,7 +52,7 @@ std::optional<std::chrono::system_clock::time_point> make_time(int year, int mon
 } // namespace
 
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view value) {
-    value = trim(value);
+    value = ascii_trim(value);
     std::size_t n = 0;
     const auto p = split(value, n);
     int day = 0, year = 0;
@@ -83,7 +79,7 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
 }
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now) {
-    value = trim(value);
+    value = ascii_trim(value);
     if (value.empty()) return std::nullopt;
     if (std::isdigit(static_cast<unsigned char>(value.front()))) {
         std::int64_t seconds = 0;

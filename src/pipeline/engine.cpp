@@ -113,7 +113,7 @@ public:
         }
         scheduler_.emplace(scheduler_options{config_.source, config_.target, config_.batch_size, state_.has_value(), mode_,
                                              descriptor_->discovers_targets(config_.sources), config_.dry_run ? 0 : source_->lookup_block(),
-                                             config_.retry_failed},
+                                             config_.retry_failed, config_.format == convert::output_format::chat},
                            std::move(known_), utc_now);
         scheduler_->resume_from_state([this](const std::string& id) -> std::optional<sources::target> {
             try {

@@ -123,6 +123,8 @@ void scheduler::count_dry(const sources::target&) {
 
 std::optional<batch> scheduler::complete(const sources::target& t, sources::outcome outcome) {
     --in_progress_;
+    if (auto* got = std::get_if<sources::fetched>(&outcome); got && options_.needs_chat_pairs && got->record->chat().empty())
+        outcome = sources::target_failure{t.id, {}, 200, "no content: no question-answer pair to write for --format chat", 1, true};
     if (auto* got = std::get_if<sources::fetched>(&outcome)) {
         for (auto& id : got->discovered) {
             if (claimed_.contains(id)) continue;

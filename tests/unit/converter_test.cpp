@@ -114,7 +114,59 @@ TEST_CASE("converter: chat alternates user and assistant turns, each answer from
         CHECK(std::string_view(m["content"]) == (i % 2 == 0 ? turns[i / 2].question : turns[i / 2].answer));
         ++i;
     }
-    CHECK(turns[0].answer == pytest_fields().name); // the summary asks for the package's name
+    // pytest's summary names pytest: that question would hold its answer, so it is not asked.
+    CHECK(turns[0].question == "What does the Python package pytest 3.5.0 depend on?");
+}
+
+namespace {
+
+sources::pypi_record recorded_project(const std::string& name, bool with_description = false) {
+    simdjson::ondemand::parser parser;
+    auto body = test::fixture_text("pypi/" + name + ".json");
+    sources::pypi_record r;
+    REQUIRE(sources::parse_pypi_project(parser, body, with_description, r).empty());
+    return r;
+}
+
+} // namespace
+
+// Golden renderings of the recorded real bodies: a change to them is a change to every dataset.
+TEST_CASE("converter: text of recorded PyPI projects, golden") {
+    CHECK(sources::render_text(recorded_project("celery")) ==
+          "The Python package celery (version 4.4.0) is described as: Distributed Task Queue. Its licence is BSD. It requires Python 2.7 or "
+          "later, except 3.0, 3.1, 3.2, 3.3 and 3.4. It depends on pytz (later than dev), billiard (3.6.1 or later and earlier than 4.0), "
+          "kombu (4.6.7 or later and earlier than 4.7) and vine (exactly 1.3.0); it has the optional extras arangodb, auth, azureblockblob, "
+          "brotli, cassandra, consul, cosmosdbsql, couchbase, couchdb, django, dynamodb, elasticsearch, eventlet, gevent, librabbitmq, lzma, "
+          "memcache, mongodb, msgpack, pymemcache, pyro, redis, riak, s3, slmq, solar, sqlalchemy, sqs, tblib, yaml, zookeeper and zstd.");
+    CHECK(sources::render_text(recorded_project("pytest")) ==
+          "The Python package pytest (version 3.5.0) is described as: pytest: simple powerful testing with Python. Its licence is MIT license. "
+          "It requires Python 2.7 or later, except 3.0, 3.1, 3.2 and 3.3. It depends on py (1.5.0 or later), six (1.10.0 or later), "
+          "setuptools, attrs (17.4.0 or later), more-itertools (4.0.0 or later) and pluggy (0.5 or later and earlier than 0.7); on some "
+          "Python versions or platforms also on funcsigs and colorama.");
+    CHECK(sources::render_text(recorded_project("psycopg2", true)) ==
+          "The Python package psycopg2 (version 2.6.2) is described as: psycopg2 - Python-PostgreSQL Database Adapter. Its licence is LGPL "
+          "with exceptions or ZPL. From its description: Psycopg is the most popular PostgreSQL database adapter for the Python programming "
+          "language. Its main features are the complete implementation of the Python DB API 2.0 specification and the thread safety "
+          "(several threads can share the same connection). It was designed for heavily multi-threaded applications that create and "
+          "destroy lots of cursors and make a large number of concurrent \"INSERT\"s...");
+}
+
+TEST_CASE("converter: chat of recorded PyPI projects, golden: no raw markers, no question holding its answer, a description pair when asked") {
+    const auto psycopg2 = sources::chat_turns(recorded_project("psycopg2", true));
+    REQUIRE(psycopg2.size() == 2); // its summary names it: no "which package" question
+    CHECK(psycopg2[0].question == "Under which licence is the Python package psycopg2 distributed?");
+    CHECK(psycopg2[0].answer == "LGPL with exceptions or ZPL");
+    CHECK(psycopg2[1].question == "What does the Python package psycopg2 do?");
+    CHECK(psycopg2[1].answer.starts_with("Psycopg is the most popular PostgreSQL database adapter"));
+    CHECK(sources::chat_turns(recorded_project("psycopg2")).size() == 1); // no description without --with-description
+
+    const auto celery = sources::chat_turns(recorded_project("celery"));
+    REQUIRE(celery.size() == 4);
+    CHECK(celery[0].question == "Which Python package is described as: Distributed Task Queue.");
+    CHECK(celery[0].answer == "celery");
+    CHECK(celery[1].answer.starts_with("It depends on pytz (later than dev), billiard (3.6.1 or later and earlier than 4.0)"));
+    CHECK(celery[3].answer == "Python 2.7 or later, except 3.0, 3.1, 3.2, 3.3 and 3.4");
+    for (const auto& t : celery) CHECK(t.answer.find("extra ==") == std::string::npos);
 }
 
 TEST_CASE("converter: invalid UTF-8 from a server becomes U+FFFD, so every line parses") {

@@ -330,3 +330,22 @@ TEST_CASE("scheduler: a record written incomplete is written again when it comes
     CHECK(b.record_updates[0].reason == "GlyGen answered HTTP 503");
     CHECK(first.incomplete() == 1);
 }
+
+TEST_CASE("scheduler: with --format chat, a record that has no question-answer pair is a permanent 'no content' failure, not a line") {
+    auto s = make({.needs_chat_pairs = true});
+    s.add_ids(targets({"G00001AA", "G00002AA"}));
+    std::vector<pipeline::batch> batches;
+    drain(s, [](const sources::target& t) -> sources::outcome {
+        if (t.id == "G00001AA") return written(t.id); // a WURCS: a pair to ask
+        sources::glycan_record bare;
+        bare.accession = t.id;
+        return sources::fetched{t.id, sources::make_record(bare), std::nullopt, {}, {}};
+    }, &batches);
+    auto last = s.take_batch();
+    CHECK(last.records.size() == 1);
+    REQUIRE(s.failures().size() == 1);
+    CHECK(s.failures()[0].id == "G00002AA");
+    CHECK(s.failures()[0].permanent);
+    CHECK(s.failures()[0].reason.starts_with("no content:"));
+    CHECK(s.written() == 1);
+}

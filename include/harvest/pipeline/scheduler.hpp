@@ -28,6 +28,7 @@ struct scheduler_options {
     bool discovers_targets = false;     // fetches may add targets (--follow-deps): wait for them
     std::size_t lookup_block = 0;       // the source looks up unlisted targets this many at a time (0: never)
     bool retry_failed = false;          // --retry-failed: --resume fetches permanent failures again
+    bool needs_chat_pairs = false;      // --format chat: a record with no question-answer pair is "no content"
 };
 
 enum class step_kind {

@@ -1,5 +1,10 @@
 #include <harvest/sources/pypi/pypi_record.hpp>
 
+#include <harvest/ascii.hpp>
+#include <harvest/sources/pypi/pypi_words.hpp>
+
+#include <cctype>
+
 namespace harvest::sources {
 using exporting::json_writer;
 
@@ -42,6 +47,15 @@ void write_record_object(json_writer& w, const pypi_record& r) {
     w.end_object();
 }
 
+namespace {
+
+std::string capitalized(std::string s) {
+    if (!s.empty()) s.front() = static_cast<char>(std::toupper(static_cast<unsigned char>(s.front())));
+    return s;
+}
+
+} // namespace
+
 std::string render_text(const pypi_record& r) {
     std::string t = "The Python package " + r.name;
     if (!r.version.empty()) t += " (version " + r.version + ")";
@@ -53,26 +67,33 @@ std::string render_text(const pypi_record& r) {
         t += " is published on PyPI.";
     }
     if (present(r.license)) t += " Its licence is " + *r.license + ".";
-    if (present(r.requires_python)) t += " It requires Python " + *r.requires_python + ".";
-    if (!r.requires_dist.empty()) {
-        t += " It depends on";
-        for (std::size_t i = 0; i < r.requires_dist.size(); ++i) t += (i ? ", " : " ") + r.requires_dist[i];
-        t += ".";
+    if (present(r.requires_python))
+        if (const auto versions = versions_in_words(*r.requires_python); !versions.empty()) t += " It requires Python " + versions + ".";
+    if (const auto deps = dependencies_in_words(r.requires_dist); !deps.empty()) { // appended piecewise: g++ 12 warns falsely (-Wrestrict) on " " + s + "."
+        t += ' ';
+        t += capitalized(deps);
+        t += '.';
     }
     if (r.yanked == true) t += " This release was yanked" + (present(r.yanked_reason) ? ": " + *r.yanked_reason : std::string()) + ".";
+    if (present(r.description))
+        if (const auto excerpt = description_excerpt(*r.description); !excerpt.empty()) t += " From its description: " + excerpt;
     return t;
 }
 
 std::vector<chat_turn> chat_turns(const pypi_record& r) {
     std::vector<chat_turn> turns;
     if (present(r.summary)) turns.push_back({"Which Python package is described as: " + *r.summary, r.name});
-    if (!r.requires_dist.empty()) {
-        std::string answer;
-        for (std::size_t i = 0; i < r.requires_dist.size(); ++i) answer += (i ? ", " : "") + r.requires_dist[i];
-        turns.push_back({"What are the dependencies of the Python package " + r.name + " " + r.version + "?", answer});
-    }
+    if (const auto deps = dependencies_in_words(r.requires_dist); !deps.empty())
+        turns.push_back({"What does the Python package " + r.name + " " + r.version + " depend on?", capitalized(deps) + "."});
     if (present(r.license)) turns.push_back({"Under which licence is the Python package " + r.name + " distributed?", *r.license});
-    if (present(r.requires_python)) turns.push_back({"Which Python versions does " + r.name + " " + r.version + " support?", *r.requires_python});
+    if (present(r.requires_python))
+        if (const auto versions = versions_in_words(*r.requires_python); !versions.empty())
+            turns.push_back({"Which Python versions does " + r.name + " " + r.version + " support?", "Python " + versions});
+    if (present(r.description))
+        if (const auto excerpt = description_excerpt(*r.description); !excerpt.empty())
+            turns.push_back({"What does the Python package " + r.name + " do?", excerpt});
+    // A question that holds its answer teaches nothing ("described as: psycopg2 - ..." -> psycopg2).
+    std::erase_if(turns, [](const chat_turn& t) { return ascii_lower(t.question).find(ascii_lower(t.answer)) != std::string::npos; });
     return turns;
 }
 
