@@ -73,7 +73,7 @@ void add_collect(CLI::App& app, collect_flags& f) {
     auto* incremental = c->add_flag("--incremental", cfg.incremental, "Update the dataset: fetch only what changed since the last run (for cron)");
     auto* fresh = c->add_flag("--fresh", cfg.fresh, "Delete the dataset's files and state and start over");
     resume->excludes(incremental)->excludes(fresh);
-    c->add_flag("--retry-failed", cfg.retry_failed, "With --resume: ask targets that failed permanently (404, malformed) again too")->needs(resume);
+    c->add_flag("--retry-failed", cfg.retry_failed, "With --resume or --incremental: ask targets that failed permanently (404, malformed) again too");
     incremental->excludes(fresh);
     c->add_option("--source", cfg.source, source_help())->required()->check(CLI::IsMember(harvest::sources::source_names()));
     c->add_option("--exclude", f.exclude, "Targets never to fetch, in the --ids syntax ('-' for stdin), whether enumerated, given or discovered");
@@ -211,6 +211,10 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
     auto& cfg = f.config;
     cfg.command_line = command_line;
     if (f.target) cfg.target = f.target;
+    if (cfg.retry_failed && !cfg.resume && !cfg.incremental) {
+        std::cerr << "harvest: --retry-failed: only with --resume or --incremental (a first run asks every target anyway)\n";
+        return harvest::cli::exit_usage;
+    }
     if (!f.ids.empty()) cfg.ids_file = f.ids;
     if (!f.exclude.empty()) cfg.exclude_file = f.exclude;
     if (!f.summary.empty()) cfg.summary_file = f.summary;

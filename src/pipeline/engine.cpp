@@ -143,8 +143,6 @@ public:
 private:
     fs::path sibling(const std::string& name) const { return fs::path(config_.out).parent_path() / name; }
 
-    // Takes the run lock, then opens (or with --fresh, first discards) the dataset's state and
-    // repairs what a crashed run left behind. Nothing is touched before the lock is held.
     fs::path state_path() const { return config_.state_file ? fs::path(*config_.state_file) : fs::path(config_.out + ".state.sqlite"); }
 
     // Earlier runs that wrote nothing (a typo in a URL, a server that was down) leave nothing to
@@ -197,6 +195,8 @@ private:
         known_ = state_->targets(config_.source);
     }
 
+    // Takes the run lock, then opens (or with --fresh, first discards) the dataset's state and
+    // repairs what a crashed run left behind. Nothing is touched before the lock is held.
     void open_state() {
         check_mode_flags();
         const auto path = state_path();

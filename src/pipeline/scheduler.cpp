@@ -34,6 +34,10 @@ void scheduler::resume_from_state(const std::function<std::optional<sources::tar
             continue;
         }
         if (state::plan_target(&known, std::nullopt, options_.mode, options_.retry_failed).kind != state::plan_kind::fetch) continue;
+        // A permanent failure with an index serial waits for the listing, which says whether it changed.
+        if (options_.mode == state::run_mode::incremental && known.status == state::target_status::failed && known.permanent &&
+            known.last_serial && !options_.retry_failed)
+            continue;
         // An id the source no longer accepts stays in failures.jsonl if it failed.
         if (auto t = parse(id)) queue_.push_back(std::move(*t));
     }
@@ -142,7 +146,7 @@ std::optional<batch> scheduler::complete(const sources::target& t, sources::outc
         if (stopping_ && failure.reason.ends_with(": cancelled")) return take_if_full(); // left for a later run
         if (options_.with_state)
             batch_.updates.push_back({failure.id, state::target_status::failed, failure.permanent, failure.attempts, failure.last_status,
-                                      failure.url, failure.reason, {}, {}, {}, {}, false});
+                                      failure.url, failure.reason, {}, t.revision, {}, {}, false}); // the index serial it failed at
         failures_.push_back(std::move(failure));
     }
     return take_if_full();

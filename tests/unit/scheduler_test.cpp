@@ -349,3 +349,31 @@ TEST_CASE("scheduler: with --format chat, a record that has no question-answer p
     CHECK(s.failures()[0].reason.starts_with("no content:"));
     CHECK(s.written() == 1);
 }
+
+TEST_CASE("scheduler: --incremental leaves 1,000 dead names alone while the index serial stands still, and stores the serial a failure happened at") {
+    std::unordered_map<std::string, target_state> known;
+    std::vector<sources::target> listing;
+    for (int i = 0; i < 1000; ++i) {
+        const auto id = "dead-" + std::to_string(i);
+        target_state t;
+        t.status = target_status::failed;
+        t.permanent = true;
+        t.last_serial = 500;
+        known[id] = t;
+        listing.push_back(target(id, i == 999 ? 501 : 500, true)); // one of them has a release since
+    }
+    auto s = make({.source = "pypi", .with_state = true, .mode = state::run_mode::incremental}, known);
+    s.resume_from_state([](const std::string& id) { return std::optional(target(id)); });
+    s.listed(std::move(listing), true);
+    const auto fetched = drain(s, [](const sources::target& t) { return failed(t.id); });
+    CHECK(fetched == std::vector<std::string>{"dead-999"});
+    CHECK(s.planned(state::plan_kind::skip_failed) == 999);
+    const auto b = s.take_batch();
+    REQUIRE(b.updates.size() == 1);
+    CHECK(b.updates[0].last_serial == 501u); // compared at the next run
+
+    auto retry = make({.source = "pypi", .with_state = true, .mode = state::run_mode::incremental, .retry_failed = true}, known);
+    retry.resume_from_state([](const std::string& id) { return std::optional(target(id)); });
+    retry.listed({}, true);
+    CHECK(drain(retry, [](const sources::target& t) { return failed(t.id); }).size() == 1000);
+}

@@ -73,6 +73,18 @@ TEST_CASE("target plan: --incremental skips by serial without a request and reva
     CHECK(state::plan_target(nullptr, 7, run_mode::incremental).kind == plan_kind::fetch);
 }
 
+TEST_CASE("target plan: --incremental asks a dead name again only when the index serial moved, or with --retry-failed") {
+    auto dead = failed(true);
+    dead.last_serial = 40; // the index serial it failed at
+    CHECK(state::plan_target(&dead, 40, run_mode::incremental).kind == plan_kind::skip_failed);
+    CHECK(state::plan_target(&dead, 41, run_mode::incremental).kind == plan_kind::fetch); // a release since
+    CHECK(state::plan_target(&dead, 40, run_mode::incremental, true).kind == plan_kind::fetch);
+    CHECK(state::plan_target(&dead, std::nullopt, run_mode::incremental).kind == plan_kind::fetch); // --ids: nothing to compare
+    auto flaky = failed(false);
+    flaky.last_serial = 40;
+    CHECK(state::plan_target(&flaky, 40, run_mode::incremental).kind == plan_kind::fetch); // transient: always again
+}
+
 TEST_CASE("state store: batches, validators kept when an update has none, runs and failures persist across opens") {
     temp_dir dir;
     const auto path = dir.path / "s.sqlite";

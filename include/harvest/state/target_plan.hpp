@@ -18,7 +18,8 @@ enum class run_mode {
 enum class plan_kind {
     fetch,          // never written (or pending, failed transiently, written incomplete): fetch it
     skip_done,      // --resume: already in the output
-    skip_failed,    // --resume: failed permanently (404, malformed); failures.jsonl keeps it
+    skip_failed,    // failed permanently (404, malformed), on --resume, or on --incremental while the index
+                    // serial is not newer than the one it failed at; failures.jsonl keeps it
     skip_unchanged, // --incremental: the index's serial is not newer than the stored one
     revalidate,     // --incremental: fetch with If-None-Match (etag, when known); compare content
 };                  // (scheduler::planned counts by these five)
@@ -29,7 +30,7 @@ struct target_plan {
 };
 
 // `index_serial`: the _last-serial the PyPI index lists for the target, when enumerated.
-// `retry_failed` (--retry-failed): --resume fetches permanent failures again too.
+// `retry_failed` (--retry-failed): --resume and --incremental fetch permanent failures again too.
 target_plan plan_target(const target_state* known, std::optional<std::uint64_t> index_serial, run_mode mode, bool retry_failed = false);
 
 } // namespace harvest::state
