@@ -457,3 +457,26 @@ TEST_CASE("durability: --resume or --incremental in another --format is exit 2 a
     CHECK_MESSAGE(same.exit_code == 0, same.err);
     CHECK(dataset_ids(dir.path, "p").size() == 2);
 }
+
+TEST_CASE("durability: an --incremental run against an index listing 1,000 dead names sends no request for them") {
+    fixture_catalog catalog(HARVEST_FIXTURE_DIR, 0, 1000);
+    running_server server({}, catalog);
+    temp_dir dir;
+    const auto out = dir.path / "p.jsonl";
+    auto first = run_process(pypi_args(server.port(), out, {"--progress", "never"}));
+    CHECK(first.exit_code == 3); // the dead names fail: not found
+    auto dead_requests = [&] {
+        std::size_t n = 0;
+        for (const auto& e : server_log(server.port())) n += e.target.find("/pypi/dead-project-") != std::string::npos;
+        return n;
+    };
+    const auto before = dead_requests();
+    CHECK(before >= 1000);
+    auto nightly = run_process(pypi_args(server.port(), out, {"--incremental", "--progress", "never"}));
+    CHECK(nightly.exit_code == 3); // they are still the dataset's failures
+    CHECK(dead_requests() == before);
+    CHECK(nightly.err.find("failures          0") != std::string::npos);
+    auto retried = run_process(pypi_args(server.port(), out, {"--incremental", "--retry-failed", "--progress", "never"}));
+    CHECK(retried.exit_code == 3);
+    CHECK(dead_requests() >= before + 1000);
+}

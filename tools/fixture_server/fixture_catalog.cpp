@@ -156,7 +156,7 @@ struct fixture_catalog::glycan_record {
     std::optional<body> recorded_gtcid2seqs;
 };
 
-fixture_catalog::fixture_catalog(const fs::path& root, std::size_t synthesize) : synthesize_(synthesize) {
+fixture_catalog::fixture_catalog(const fs::path& root, std::size_t synthesize, std::size_t dead) : synthesize_(synthesize), dead_(dead) {
     if (!fs::is_directory(root))
         throw std::runtime_error("fixture-server: fixture directory not found: " + root.string());
     load_pypi(root / "pypi");
@@ -278,6 +278,11 @@ void fixture_catalog::build_simple_index() {
         if (project.view.json) add(project.view.name, project.view.serial);
     for (std::size_t i = 0; i < synthesize_; ++i)
         add(synthetic_pypi_name(templates_[i % templates_.size()].name, i), synthetic_serial(i));
+    for (std::size_t i = 0; i < dead_; ++i) {
+        char name[48];
+        std::snprintf(name, sizeof name, "dead-project-%06zu", i);
+        add(name, 1000 + i); // listed, never released: its JSON is the router's 404
+    }
     pw.end_array();
     w.key("meta").begin_object().key("_last-serial").value(index_serial_).key("api-version").value("1.1").end_object();
     w.key("projects").raw(projects);

@@ -30,7 +30,9 @@ struct pypi_project_view {
 
 class fixture_catalog {
 public:
-    fixture_catalog(const std::filesystem::path& root, std::size_t synthesize);
+    // `dead`: that many more names in the PyPI index (dead-project-000000, ...) whose JSON is a
+    // 404, as for the projects without releases the real index lists.
+    fixture_catalog(const std::filesystem::path& root, std::size_t synthesize, std::size_t dead = 0);
     ~fixture_catalog();
     fixture_catalog(const fixture_catalog&) = delete;
     fixture_catalog& operator=(const fixture_catalog&) = delete;
@@ -75,6 +77,7 @@ private:
     };
 
     std::size_t synthesize_;
+    std::size_t dead_;
     std::map<std::string, real_project, std::less<>> projects_;
     std::vector<pypi_template> templates_;
     body simple_index_json_;

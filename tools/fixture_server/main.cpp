@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("harvest-fixture-server ") + harvest::version);
     fixture::fixture_options options;
     std::string data_dir = HARVEST_FIXTURE_DIR;
-    std::size_t synthesize = 0;
+    std::size_t synthesize = 0, dead = 0;
     bool print_port = false;
     std::int64_t latency_ms = 0, jitter_ms = 0, stall_ms = options.stall.count();
     std::string faults;
@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     app.add_option("--port", options.port, "Port to listen on; 0 picks a free one")->capture_default_str();
     app.add_flag("--print-port", print_port, "Print the port on stdout once listening");
     app.add_option("--data", data_dir, "Fixture directory (data/fixtures of the repository)")->capture_default_str()->check(CLI::ExistingDirectory);
+    app.add_option("--dead", dead, "Names the PyPI index lists whose JSON is a 404 (projects without releases)")->capture_default_str()->check(CLI::Range(0, 10'000'000));
     app.add_option("--synthesize", synthesize, "Extra deterministic records per source, built from the real shapes")->capture_default_str()->check(CLI::Range(0, 10'000'000));
     app.add_option("--latency-ms", latency_ms, "Delay before every data response")->capture_default_str()->check(CLI::Range(0, 3'600'000));
     app.add_option("--jitter-ms", jitter_ms, "Uniform extra delay in [0, jitter]")->capture_default_str()->check(CLI::Range(0, 3'600'000));
@@ -72,7 +73,7 @@ int main(int argc, char** argv) {
     }
 
     try {
-        fixture::fixture_catalog catalog(data_dir, synthesize);
+        fixture::fixture_catalog catalog(data_dir, synthesize, dead);
         boost::asio::io_context ioc(1);
         fixture::fixture_server server(ioc, catalog, options);
         server.start();
