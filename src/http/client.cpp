@@ -294,7 +294,7 @@ struct client::impl {
         co_return !cancelled;
     }
 
-    // Waits for this host's turn; a pause or a change of rate wakes the waiters (requeue_if_changed)
+    // Waits for this host's turn; a pause or a change of rate wakes the waiters (wake_waiters)
     // to queue again at the new pace. False when cancelled, or when the host asked (Retry-After)
     // for more than `budget` more.
     asio::awaitable<bool> wait_turn(host_state& hs, std::chrono::milliseconds budget) {
@@ -314,10 +314,8 @@ struct client::impl {
         }
     }
 
-    // After the limiter heard from the host: if that paused it or changed its rate, the waiters'
-    // tickets are void.
-    static void requeue_if_changed(host_state& hs, std::uint64_t epoch_before) {
-        if (hs.limiter.epoch() == epoch_before) return;
+    // The limiter paused the host or changed its rate: the waiters' tickets are void.
+    static void wake_waiters(host_state& hs) {
         for (auto* timer : hs.waiting) timer->cancel();
     }
 
@@ -645,9 +643,7 @@ struct client::impl {
             auto result = co_await attempt(hs, *t, req);
             const auto answered = std::chrono::steady_clock::now();
             const auto took = answered - sent;
-            const auto epoch = hs.limiter.epoch();
-            if (!result.ec) hs.limiter.answered(sent, answered, result.res.status == 429 || result.res.status == 503);
-            requeue_if_changed(hs, epoch);
+            if (!result.ec && hs.limiter.answered(sent, answered, result.res.status == 429 || result.res.status == 503)) wake_waiters(hs);
             stats.network += took;
             if (!result.ec) stats.latency.record(took);
             if (log.enabled(log_level::debug)) log_attempt(req.method, t->url, result, out.attempts, took);
@@ -698,9 +694,7 @@ struct client::impl {
                     // The whole host waits, not just this request; never longer than the budget.
                     const auto pause = std::min<std::chrono::milliseconds>(*retry_after, retries.remaining_budget());
                     hs.asked_until = std::max(hs.asked_until, clock::now() + *retry_after);
-                    const auto before_pause = hs.limiter.epoch();
-                    hs.limiter.pause_until(clock::now() + pause, clock::now());
-                    requeue_if_changed(hs, before_pause);
+                    if (hs.limiter.pause_until(clock::now() + pause, clock::now())) wake_waiters(hs);
                     if (log.enabled(log_level::debug))
                         log.debug("pausing " + t->key.host + " for " + seconds_text(pause) + " (Retry-After on HTTP " + std::to_string(status) + ")",
                                   {{"event", "pause"}, {"host", t->key.host}, {"pause_ms", pause.count()}, {"status", status}});

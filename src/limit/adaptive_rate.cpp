@@ -58,7 +58,7 @@ bool adaptive_rate::throttled(time_point sent, time_point now) {
             throttled += previous.throttled;
         }
         if (throttled <= accepted || throttled < policy_.first_throttles) return false;
-        const auto counted_from = std::max(start_, start_ + std::chrono::seconds(std::max<std::int64_t>(0, current.second - 1)));
+        const auto counted_from = start_ + std::chrono::seconds(std::max<std::int64_t>(0, current.second - 1));
         const double seconds = std::max(1.0, std::chrono::duration<double>(now - counted_from).count());
         rate_ = std::max(policy_.first_rate, static_cast<double>(accepted) / seconds);
         last_change_ = last_decrease_ = now;

@@ -31,19 +31,21 @@ void host_limiter::invalidate_tickets(time_point now) {
     if (bucket_) bucket_->cancel_reservations(now);
 }
 
-void host_limiter::pause_until(time_point until, time_point now) {
-    if (until <= paused_until_) return;
+bool host_limiter::pause_until(time_point until, time_point now) {
+    if (until <= paused_until_) return false;
     paused_until_ = until;
     invalidate_tickets(now);
+    return true;
 }
 
-void host_limiter::answered(time_point sent, time_point now, bool throttle) {
-    if (!(throttle ? pace_.throttled(sent, now) : pace_.accepted(now))) return;
+bool host_limiter::answered(time_point sent, time_point now, bool throttle) {
+    if (!(throttle ? pace_.throttled(sent, now) : pace_.accepted(now))) return false;
     if (bucket_) bucket_->set_rate(*pace_.rate(), now);
     else bucket_.emplace(*pace_.rate(), burst_, now);
     // Tickets handed out at the old rate would keep its pace: a lower rate too fast, a higher
     // one never tried (an increase must be earned at the rate it raises).
     invalidate_tickets(now);
+    return true;
 }
 
 } // namespace harvest::limit

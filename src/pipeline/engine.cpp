@@ -65,6 +65,13 @@ std::vector<sources::target> read_ids(const std::string& file, const sources::so
     return out;
 }
 
+// What a list of ids is, for the selection: its SHA-256, one id a line.
+std::string ids_digest(const std::vector<sources::target>& ids) {
+    exporting::sha256 digest;
+    for (const auto& t : ids) digest.update(t.id + "\n");
+    return digest.hex_digest();
+}
+
 class job {
 public:
     job(const job_config& config, const logger& log, engine_hooks hooks)
@@ -80,19 +87,15 @@ public:
         started_at_ = utc_now();
         std::vector<sources::target> ids;
         if (config_.ids_file) {
-            exporting::sha256 ids_digest;
             ids = read_ids(*config_.ids_file, *source_);
-            for (const auto& t : ids) ids_digest.update(t.id + "\n");
-            ids_sha256_ = ids_digest.hex_digest();
+            ids_sha256_ = ids_digest(ids);
         }
         std::vector<sources::target> excluded;
         if (config_.exclude_file) {
             if (*config_.exclude_file == "-" && config_.ids_file == "-")
                 throw failure(errc::invalid_input, "exclude", "-: standard input is --ids already; give --exclude a file");
-            exporting::sha256 digest;
             excluded = read_ids(*config_.exclude_file, *source_, "exclude");
-            for (const auto& t : excluded) digest.update(t.id + "\n");
-            exclude_sha256_ = digest.hex_digest();
+            exclude_sha256_ = ids_digest(excluded);
         }
         if (!config_.dry_run) {
             // Every path is checked before the first request: a typo is found now, not after the harvest.

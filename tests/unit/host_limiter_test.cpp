@@ -54,9 +54,8 @@ simulated_run simulate(host_limiter& limiter, server_limit server_side, std::chr
         const auto t = limiter.reserve(t0);
         events.insert({t.when, order++, step::wake, t, {}, false, 0s});
     }
-    // As the client does: when the limiter's epoch changes, every waiter wakes and queues again.
-    const auto requeue_if_changed = [&](std::uint64_t before, time_point now) {
-        if (limiter.epoch() == before) return;
+    // As the client does: when the limiter voids the tickets, every waiter wakes and queues again.
+    const auto wake_waiters = [&](time_point now) {
         std::vector<event> woken;
         for (auto it = events.begin(); it != events.end();) {
             if (it->what == step::wake && it->when > now) {
@@ -94,10 +93,9 @@ simulated_run simulate(host_limiter& limiter, server_limit server_side, std::chr
             const auto retry_after = over && server_side.retry_after ? std::chrono::ceil<std::chrono::seconds>(wait) : 0s;
             events.insert({now + latency, order++, step::answer, ticket, now, over, retry_after});
         } else {
-            const auto before = limiter.epoch();
-            limiter.answered(sent, now, throttle);
-            if (retry_after > 0s) limiter.pause_until(now + retry_after, now);
-            requeue_if_changed(before, now);
+            const bool changed = limiter.answered(sent, now, throttle);
+            const bool paused = retry_after > 0s && limiter.pause_until(now + retry_after, now);
+            if (changed || paused) wake_waiters(now);
             const auto next = limiter.reserve(now);
             events.insert({next.when, order++, step::wake, next, {}, false, 0s});
         }

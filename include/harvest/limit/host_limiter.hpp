@@ -40,16 +40,15 @@ public:
     ticket reserve(time_point now);
     // False when a pause or a change of rate came after the ticket: reserve again.
     bool valid(const ticket& t) const noexcept { return t.epoch == epoch_; }
-    // Changes with every pause or change of rate: a waiter holding a ticket should wake and
-    // reserve again at once (its ticket may be far off at a slower pace).
-    std::uint64_t epoch() const noexcept { return epoch_; }
 
     // No request to this host is sent before `until` (earlier pauses are extended, never shortened).
-    void pause_until(time_point until, time_point now);
+    // This and answered() return true when they voided the tickets handed out so far: a waiter
+    // should then wake and reserve again at once (its ticket may be far off at a slower pace).
+    bool pause_until(time_point until, time_point now);
     time_point paused_until() const noexcept { return paused_until_; }
 
     // The answer to a request sent at `sent`: a throttle (429, 503) or any other response.
-    void answered(time_point sent, time_point now, bool throttle);
+    bool answered(time_point sent, time_point now, bool throttle);
 
     const adaptive_rate& pace() const noexcept { return pace_; }
     // The rate the bucket runs at (under the ceiling by the margin); nullopt: unpaced.
