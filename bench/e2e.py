@@ -39,7 +39,10 @@ def jobs(build, base, sparql, out_dir):
 
 
 def output_of(cmd):
-    return cmd[cmd.index("--out") + 1] if "--out" in cmd else cmd[-1]
+    if "--out" not in cmd:
+        return cmd[-1]
+    out = cmd[cmd.index("--out") + 1]  # harvest: --out DIR/NAME.jsonl writes DIR/NAME/NAME.jsonl
+    return os.path.join(os.path.dirname(out), os.path.basename(out).split(".jsonl")[0], os.path.basename(out))
 
 
 def unique_ids(path):
@@ -80,7 +83,7 @@ def scenario(build, name, records, latency_ms, jitter_ms, synthesize, quick, rep
             if n != records:
                 sys.exit(f"e2e: {tool} wrote {n} records, expected {records}")
             results[tool] = {"records": n, "elapsed": r["wall"], "records_per_s": n / r["wall"], "cpu": r["cpu"], "rss_mb": r["max_rss_mb"]}
-        accessions = [json.loads(line)["id"] for line in open(os.path.join(out_dir, "harvest.jsonl"))]
+        accessions = [json.loads(line)["id"] for line in open(os.path.join(out_dir, "harvest", "harvest.jsonl"))]
     wrk_req_s = wrk_rate(server.base, job_paths(accessions), 3 if quick else 5)
     server.close()
     sparql.close()

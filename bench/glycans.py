@@ -60,7 +60,7 @@ def main():
             ids = os.path.join(tmp, "ids.txt")
             recorded = set(re.findall(r'has_primary_id "(G\w{7})"', open(os.path.join(ROOT, "data", "rdf", "glytoucan", "core.ttl")).read()))
             with open(ids, "w") as f:
-                f.writelines(i + "\n" for i in (json.loads(line)["id"] for line in open(os.path.join(tmp, "bulk.jsonl"))) if i not in recorded)
+                f.writelines(i + "\n" for i in (json.loads(line)["id"] for line in open(os.path.join(tmp, "bulk", "bulk.jsonl"))) if i not in recorded)
             per = run("per-glycan", harvest(a.build, server.base, empty.endpoint, os.path.join(tmp, "per.jsonl"), ["--ids", ids]), n)
     finally:
         server.close()

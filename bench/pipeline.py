@@ -60,10 +60,10 @@ def main():
                 runs = {
                     "harvest --batch-size 50 (file)": (harvest(a.build, server.base, os.path.join(d, "b50", "p.jsonl"),
                                                                ["--batch-size", "50", "--summary", os.path.join(d, "s50.json")]),
-                                                       os.path.join(d, "b50", "p.jsonl"), os.path.join(d, "s50.json")),
+                                                       os.path.join(d, "b50", "p", "p.jsonl"), os.path.join(d, "s50.json")),
                     "harvest --batch-size 1000 (file)": (harvest(a.build, server.base, os.path.join(d, "b1000", "p.jsonl"),
                                                                  ["--batch-size", "1000", "--summary", os.path.join(d, "s1000.json")]),
-                                                         os.path.join(d, "b1000", "p.jsonl"), os.path.join(d, "s1000.json")),
+                                                         os.path.join(d, "b1000", "p", "p.jsonl"), os.path.join(d, "s1000.json")),
                     "harvest --out - (no disk)": (["/bin/sh", "-c", " ".join(harvest(a.build, server.base, "-",
                                                    ["--batch-size", "50", "--summary", os.path.join(d, "sout.json")])) + " > /dev/null"],
                                                   None, os.path.join(d, "sout.json")),

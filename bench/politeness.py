@@ -35,7 +35,7 @@ def collect(build, base, ids, work, extra=()):
     proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     with open(summary) as f:
         s = json.load(f)
-    with open(out) as f:
+    with open(os.path.join(work, "out", "out.jsonl")) as f:  # the dataset directory --out names
         written = sum(1 for _ in f)
     return proc.returncode, written, s
 

@@ -84,7 +84,7 @@ int run_collect(const collect_config& config) {
             return exit_ok;
         }
         if (result.report_written)
-            std::fputs(pipeline::summary_text(result.report, config.out == "-" ? "standard output" : config.out, result.failures_file).c_str(), stderr);
+            std::fputs(pipeline::summary_text(result.report, result.dataset_directory ? *result.dataset_directory + "/" : "standard output", result.failures_file).c_str(), stderr);
         if (result.fatal) return report(result.fatal->message, exit_fatal);
         if (result.finish_reason == "interrupted") return exit_interrupted;
         // Cron reads the exit code: the dataset's failures count, not only this run's.

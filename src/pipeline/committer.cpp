@@ -1,6 +1,35 @@
 #include <harvest/pipeline/committer.hpp>
 
+#include <harvest/export/json_writer.hpp>
+
+#include <fstream>
+
 namespace harvest::pipeline {
+
+namespace {
+
+// One line per outcome: {"id","run","status","reason","attempts","bytes","ms"}.
+std::string outcome_lines(const std::vector<target_outcome>& outcomes, const std::vector<std::size_t>& line_bytes, std::int64_t run) {
+    std::string out;
+    for (const auto& o : outcomes) {
+        exporting::json_writer w(out);
+        w.begin_object().key("id").value(o.id).key("run").value(run).key("status").value(o.status).key("reason").value(o.reason);
+        w.key("attempts").value(o.attempts).key("bytes").value(static_cast<std::uint64_t>(o.record ? line_bytes.at(*o.record) : 0));
+        w.key("ms").value(o.ms).end_object();
+        out += '\n';
+    }
+    return out;
+}
+
+// A log, not part of the durability protocol: appended after the commit, never fsynced.
+void append_to(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream log(path, std::ios::app | std::ios::binary);
+    log << text;
+    log.flush();
+    if (!log) throw std::runtime_error(path.string() + ": cannot append to the per-target log");
+}
+
+} // namespace
 
 committer::committer(committer_target target, committer_hooks hooks) : target_(std::move(target)), hooks_(std::move(hooks)) {}
 
@@ -15,9 +44,11 @@ std::optional<error> committer::commit(batch b) {
     };
     try {
         auto& out = target_.output;
+        std::vector<std::size_t> line_bytes(b.records.size());
         for (std::size_t i = 0; i < b.records.size(); ++i) {
             line_.clear();
             convert::convert_record(b.records[i], target_.format, line_);
+            line_bytes[i] = line_.size();
             auto shard = out.add(b.records[i].id, line_);
             if (target_.state) {
                 if (b.record_updates[i].content_hash.empty()) b.record_updates[i].content_hash = convert::content_hash(b.records[i]);
@@ -38,6 +69,7 @@ std::optional<error> committer::commit(batch b) {
             step(commit_step::committed);
             target_.state->record_complete(target_.run, out.seal_full());
             step(commit_step::sealed);
+            if (!target_.targets_log.empty() && !b.outcomes.empty()) append_to(target_.targets_log, outcome_lines(b.outcomes, line_bytes, target_.run));
         }
     } catch (const std::exception& e) {
         failed_ = error{make_error_code(errc::write_failed), e.what(), false, {}};

@@ -1,5 +1,6 @@
 #include <harvest/pipeline/engine.hpp>
 
+#include <harvest/export/dataset_card.hpp>
 #include <harvest/export/jsonl_file.hpp>
 #include <harvest/export/sha256.hpp>
 #include <harvest/http/redact.hpp>
@@ -97,20 +98,23 @@ public:
             excluded = read_ids(*config_.exclude_file, *source_, "exclude");
             exclude_sha256_ = ids_digest(excluded);
         }
+        if (config_.out != "-") dataset_.emplace(config_.out);
         if (!config_.dry_run) {
             // Every path is checked before the first request: a typo is found now, not after the harvest.
             exporting::validate_output(config_.out, config_.shard_size, config_.splits);
+            if (dataset_) dataset_->check();
             if (config_.state_file) exporting::validate_writable_file(*config_.state_file, "state");
             if (config_.summary_file) exporting::validate_writable_file(*config_.summary_file, "summary");
             if (config_.metrics_file) exporting::validate_writable_file(*config_.metrics_file, "metrics-file");
-            if (config_.out != "-") {
-                failures_path_ = sibling("failures.jsonl");
+            if (dataset_) {
+                failures_path_ = dataset_->failures();
                 open_state();
             } else if (config_.resume || config_.incremental || config_.fresh || config_.state_file) {
                 throw failure(errc::invalid_input, "out", "-: standard output keeps no state; resuming, incremental runs, fresh starts and a state file need a file output");
             }
-            output_.emplace(config_.out, config_.shard_size, config_.splits);
-            committer_.emplace(committer_target{*output_, state_ ? &*state_ : nullptr, run_id_, config_.source, config_.format}, hooks_.commit);
+            output_.emplace(dataset_ ? dataset_->data_path() : config_.out, config_.shard_size, config_.splits);
+            committer_.emplace(committer_target{*output_, state_ ? &*state_ : nullptr, run_id_, config_.source, config_.format,
+                                                  dataset_ ? dataset_->targets_log() : fs::path()}, hooks_.commit);
         } else {
             read_state_for_plan();
         }
@@ -144,9 +148,7 @@ public:
     }
 
 private:
-    fs::path sibling(const std::string& name) const { return fs::path(config_.out).parent_path() / name; }
-
-    fs::path state_path() const { return config_.state_file ? fs::path(*config_.state_file) : fs::path(config_.out + ".state.sqlite"); }
+    fs::path state_path() const { return config_.state_file ? fs::path(*config_.state_file) : dataset_->state(); }
 
     // Earlier runs that wrote nothing (a typo in a URL, a server that was down) leave nothing to
     // keep: a plain rerun starts over instead of asking for --fresh.
@@ -174,6 +176,14 @@ private:
                                                           "; this harvest writes schema " + std::to_string(convert::schema_version) +
                                                           " (use --fresh to rewrite it, or another --out)");
         }
+        // ... and one compression: --out pypi.jsonl.gz names the directory of pypi.jsonl too.
+        const auto compression = *exporting::compression_for(config_.out);
+        const auto stem = dataset_->root().filename().string();
+        for (const auto& shard : state_->shards())
+            if (!exporting::parse_output_name(stem, compression, shard.name))
+                throw failure(errc::invalid_input, "out", config_.out + ": the dataset " + dataset_->root().string() + "/ holds " + shard.name +
+                                                          "; this run would write " + std::string(exporting::extension(compression)) +
+                                                          " files beside it (a dataset keeps one compression: give --out its own, or use --fresh)");
         mode_ = runs.empty() ? state::run_mode::first : config_.resume ? state::run_mode::resume : state::run_mode::incremental;
     }
 
@@ -187,7 +197,9 @@ private:
     void read_state_for_plan() {
         check_mode_flags();
         const auto path = state_path();
-        if (config_.out == "-" || config_.fresh || !fs::exists(path)) return;
+        if (!dataset_ || config_.fresh) return;
+        refuse_old_layout();
+        if (!fs::exists(path)) return;
         lock_.emplace(fs::path(path.string() + ".lock"), started_at_);
         state_.emplace(path);
         if (wrote_nothing_before()) {
@@ -203,18 +215,26 @@ private:
     void open_state() {
         check_mode_flags();
         const auto path = state_path();
+        if (config_.fresh && fs::exists(dataset_->old_layout_state())) {
+            const auto old = dataset_->old_layout_state();
+            const state::run_lock old_lock(fs::path(old.string() + ".lock"), started_at_);
+            discard_dataset(old, old.parent_path());
+            fs::remove(old.string() + ".lock");
+        }
+        refuse_old_layout();
+        dataset_->create();
         lock_.emplace(fs::path(path.string() + ".lock"), started_at_);
-        if (config_.fresh && fs::exists(path)) discard_dataset(path);
+        if (config_.fresh && fs::exists(path)) discard_dataset(path, dataset_->root());
         state_.emplace(path);
         if (wrote_nothing_before()) {
             log_.info("the earlier run(s) in " + path.string() + " wrote no record: starting the dataset over", {{"state", path.string()}});
             state_.reset();
-            discard_dataset(path);
+            discard_dataset(path, dataset_->root());
             state_.emplace(path);
         }
         check_dataset(path);
 
-        const exporting::dataset_writer layout(config_.out, config_.shard_size, config_.splits);
+        const exporting::dataset_writer layout(dataset_->data_path(), config_.shard_size, config_.splits);
         const auto repaired = state::recover_dataset(*state_, layout.directory(), layout.stem(), layout.file_compression());
         if (repaired.completed + repaired.removed + repaired.lost > 0)
             log_.info("repaired the output of an interrupted run: " + std::to_string(repaired.completed) + " shard(s) completed, " +
@@ -233,16 +253,28 @@ private:
                                     state::dataset_shape{std::string(convert::to_string(config_.format)), convert::schema_version});
     }
 
-    // --fresh: the files the state lists as the dataset's, the manifest, failures and the state.
-    void discard_dataset(const fs::path& path) {
+    // A dataset harvest wrote before one directory per dataset keeps its state beside the
+    // output; its files are never mixed with a new-layout dataset of the same name.
+    void refuse_old_layout() const {
+        const auto old = dataset_->old_layout_state();
+        if (fs::exists(old) && !fs::exists(state_path()))
+            throw failure(errc::invalid_input, "out", config_.out + ": " + old.string() +
+                                                      " is the state of a dataset in harvest's earlier layout (its files beside each other); "
+                                                      "datasets now live in " + dataset_->root().string() +
+                                                      "/: move the old files away, or use --fresh to delete them and start over");
+    }
+
+    // --fresh: the files the state at `path` lists as the dataset's (in `data_dir`), the
+    // manifest, card, failures, per-target log and the state.
+    void discard_dataset(const fs::path& path, const fs::path& data_dir) {
         {
             const state::state_store old(path); // refuses a foreign file before anything is removed
             for (const auto& shard : old.shards()) {
-                fs::remove(fs::path(config_.out).parent_path() / shard.name);
+                fs::remove(data_dir / shard.name);
                 if (!shard.temp.empty()) fs::remove(shard.temp);
             }
         }
-        for (const auto& name : {"manifest.json", "failures.jsonl"}) fs::remove(sibling(name));
+        for (const auto& file : {dataset_->manifest(), dataset_->card(), dataset_->failures(), dataset_->targets_log()}) fs::remove(file);
         for (const auto& suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
     }
 
@@ -337,8 +369,10 @@ private:
         for (;;) {
             auto [ec, t] = co_await work_.async_receive(use_tuple);
             if (ec) co_return;
+            const auto began = std::chrono::steady_clock::now();
             auto outcome = co_await source_->fetch(t);
-            auto full = scheduler_->complete(t, std::move(outcome));
+            const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
+            auto full = scheduler_->complete(t, std::move(outcome), took);
             wake_.try_send(error_code{});
             if (full) co_await submit(std::move(*full));
         }
@@ -443,6 +477,7 @@ private:
         result.finish_reason = finish_reason();
         result.fatal = fatal_;
         result.failures_file = failures_path_ ? std::optional(failures_path_->string()) : std::nullopt;
+        if (dataset_) result.dataset_directory = dataset_->root().string();
         auto& r = result.report;
         r.source = config_.source;
         r.finish_reason = result.finish_reason;
@@ -484,7 +519,10 @@ private:
             head.started_at = started_at_;
             head.finished_at = utc_now();
             head.finish_reason = result.finish_reason;
-            exporting::write_file_atomically(sibling("manifest.json"), dataset_manifest(*state_, std::move(head)).to_json());
+            const auto manifest = dataset_manifest(*state_, std::move(head));
+            exporting::write_file_atomically(dataset_->manifest(), manifest.to_json());
+            exporting::write_file_atomically(dataset_->card(), exporting::dataset_card(manifest, dataset_->root().filename().string(),
+                                                                                        {descriptor_->services, descriptor_->licence, descriptor_->licence_note}));
         }
         r.elapsed_seconds = elapsed_seconds();
         if (config_.summary_file) exporting::write_file_atomically(*config_.summary_file, summary_json(r) + "\n");
@@ -520,6 +558,7 @@ private:
     std::int64_t run_id_ = 0;
     std::unordered_map<std::string, state::target_state> known_;
     std::string selection_, ids_sha256_, exclude_sha256_;
+    std::optional<exporting::dataset_directory> dataset_;
     std::optional<exporting::dataset_writer> output_;
     std::optional<committer> committer_;
     std::optional<fs::path> failures_path_;

@@ -125,8 +125,9 @@ void scheduler::count_dry(const sources::target&) {
     ++accepted_;
 }
 
-std::optional<batch> scheduler::complete(const sources::target& t, sources::outcome outcome) {
+std::optional<batch> scheduler::complete(const sources::target& t, sources::outcome outcome, std::chrono::milliseconds took) {
     --in_progress_;
+    target_outcome logged{t.id, {}, {}, 0, static_cast<std::uint64_t>(took.count()), {}};
     if (auto* got = std::get_if<sources::fetched>(&outcome); got && options_.needs_chat_pairs && got->record->chat().empty())
         outcome = sources::target_failure{t.id, {}, 200, "no content: no question-answer pair to write for --format chat", 1, true};
     if (auto* got = std::get_if<sources::fetched>(&outcome)) {
@@ -135,9 +136,15 @@ std::optional<batch> scheduler::complete(const sources::target& t, sources::outc
             if (options_.with_state) batch_.discovered.push_back(id);
             queue_.push_back(sources::target{std::move(id), std::nullopt, false, {}});
         }
-        accept(t, std::move(*got));
+        logged.attempts = got->attempts;
+        logged.reason = got->incomplete;
+        const auto records_before = batch_.records.size();
+        logged.status = accept(t, std::move(*got));
+        if (batch_.records.size() > records_before) logged.record = records_before;
     } else if (auto* same = std::get_if<sources::not_modified>(&outcome)) {
         ++unchanged_;
+        logged.status = "unchanged";
+        logged.attempts = same->attempts;
         if (options_.with_state) batch_.updates.push_back(done_update(same->id, same->etag, t.revision, {}));
     } else {
         auto& failure = std::get<sources::target_failure>(outcome);
@@ -147,8 +154,12 @@ std::optional<batch> scheduler::complete(const sources::target& t, sources::outc
         if (options_.with_state)
             batch_.updates.push_back({failure.id, state::target_status::failed, failure.permanent, failure.attempts, failure.last_status,
                                       failure.url, failure.reason, {}, t.revision, {}, {}, false}); // the index serial it failed at
+        logged.status = failure.permanent ? "failed" : "retry";
+        logged.reason = failure.reason;
+        logged.attempts = failure.attempts;
         failures_.push_back(std::move(failure));
     }
+    if (options_.with_state) batch_.outcomes.push_back(std::move(logged));
     return take_if_full();
 }
 
@@ -156,8 +167,8 @@ std::optional<batch> scheduler::complete(const sources::target& t, sources::outc
 // written under its new name, or (--incremental) a record whose content has not changed. A
 // record written incomplete before is written again when it comes back different: the new line
 // supersedes the old one (export --latest keeps the newest).
-void scheduler::accept(const sources::target& t, sources::fetched got) {
-    if (!written_ids_.insert(got.id).second) return;
+std::string_view scheduler::accept(const sources::target& t, sources::fetched got) {
+    if (!written_ids_.insert(got.id).second) return "duplicate"; // written in this run under its canonical id
     convert::training_record item{got.id, options_.source, {}, std::move(got.record)};
     state::target_update update;
     const bool incomplete = !got.incomplete.empty();
@@ -174,7 +185,7 @@ void scheduler::accept(const sources::target& t, sources::fetched got) {
             if (options_.mode == state::run_mode::incremental) ++unchanged_;
             else if (before->incomplete) ++accepted_; // --resume: in the output as it was, and now counted
             batch_.updates.push_back(std::move(update)); // keeps its shard; validators refreshed
-            return;
+            return "unchanged";
         }
     }
     item.fetched_at = now_();
@@ -182,6 +193,7 @@ void scheduler::accept(const sources::target& t, sources::fetched got) {
     if (incomplete) ++incomplete_;
     batch_.records.push_back(std::move(item));
     batch_.record_updates.push_back(std::move(update));
+    return incomplete ? "incomplete" : "written";
 }
 
 std::optional<batch> scheduler::take_if_full() {

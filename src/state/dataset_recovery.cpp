@@ -43,13 +43,18 @@ recovery_report recover_dataset(state_store& state, const fs::path& dir, std::st
             ++report.lost;
         }
     }
-    // Whatever temporaries remain were never committed: a shard's first batch, a manifest.
-    for (const auto& e : fs::directory_iterator(dir.empty() ? fs::path(".") : dir)) {
-        const auto of = temporary_of(e.path().filename().string());
-        if (of.empty()) continue;
-        if (exporting::parse_output_name(stem, c, of) || of == "manifest.json" || of == "failures.jsonl") {
-            fs::remove(e.path());
-            ++report.removed;
+    // Whatever temporaries remain were never committed: a shard's first batch, a manifest, a
+    // card, harvest's own lists in .harvest/.
+    const auto top = dir.empty() ? fs::path(".") : dir;
+    for (const auto& folder : {top, top / ".harvest"}) {
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(folder, ec)) {
+            const auto of = temporary_of(e.path().filename().string());
+            if (of.empty()) continue;
+            if (exporting::parse_output_name(stem, c, of) || of == "manifest.json" || of == "README.md" || of == "failures.jsonl") {
+                fs::remove(e.path());
+                ++report.removed;
+            }
         }
     }
     return report;

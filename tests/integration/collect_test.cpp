@@ -19,13 +19,13 @@ TEST_CASE("collect: the main job writes 100 glycan records, failures.jsonl and a
     const auto out = dir.path / "glycans.jsonl";
     auto r = run_process(harvest_args(server.port(), out, {"--target", "100", "--workers", "100", "--summary", (dir.path / "summary.json").string()}));
     CHECK_MESSAGE(r.exit_code == 0, r.err);
-    const auto text = read_text(out);
+    const auto text = read_text(data_file(out));
     const auto ids = check_jsonl(text);
     CHECK(ids.size() == 100);
-    CHECK(read_text(dir.path / "failures.jsonl").empty());
+    CHECK(read_text(failures_of(out)).empty());
 
     simdjson::dom::parser parser;
-    const auto manifest_text = read_text(dir.path / "manifest.json");
+    const auto manifest_text = read_text(manifest_of(out));
     auto manifest = parser.parse(manifest_text);
     REQUIRE(manifest.error() == simdjson::SUCCESS);
     CHECK(std::string_view(manifest["finish_reason"]) == "target_reached");
@@ -58,9 +58,9 @@ TEST_CASE("collect --ids: duplicates harvested once, unknown accessions in failu
     const auto out = dir.path / "glycans.jsonl";
     auto r = run_process(harvest_args(server.port(), out, {"--ids", ids.string()}));
     CHECK(r.exit_code == 3);
-    const auto written = check_jsonl(read_text(out));
+    const auto written = check_jsonl(read_text(data_file(out)));
     CHECK(std::set<std::string>(written.begin(), written.end()) == std::set<std::string>{"G17689DH", "G22768VO"});
-    const auto failures = lines_of(read_text(dir.path / "failures.jsonl"));
+    const auto failures = lines_of(read_text(failures_of(out)));
     REQUIRE(failures.size() == 1);
     CHECK(failures[0].find(R"("id":"G99999ZZ")") != std::string::npos);
     CHECK(failures[0].find("not found") != std::string::npos);
@@ -76,9 +76,9 @@ TEST_CASE("collect: credentials given in --header or --base-url never reach the 
     args[5] = "http://harvester:hunter2@127.0.0.1:" + std::to_string(server.port());
     auto r = run_process(args);
     CHECK_MESSAGE(r.exit_code == 3, r.err);
-    CHECK(check_jsonl(read_text(out)).size() == 1);
-    CHECK(read_text(dir.path / "failures.jsonl").find("***@127.0.0.1") != std::string::npos);
-    const auto manifest = read_text(dir.path / "manifest.json");
+    CHECK(check_jsonl(read_text(data_file(out))).size() == 1);
+    CHECK(read_text(failures_of(out)).find("***@127.0.0.1") != std::string::npos);
+    const auto manifest = read_text(manifest_of(out));
     CHECK(manifest.find("--header X-Api-Key: ***") != std::string::npos);
     std::size_t files = 0;
     for (const auto& e : fs::recursive_directory_iterator(dir.path)) {
@@ -106,8 +106,8 @@ TEST_CASE("collect: transient faults are retried and every target is written onc
     const auto out = dir.path / "glycans.jsonl";
     auto r = run_process(catalog_args(1000, server.port(), out, {"--target", "300", "--workers", "50", "--page-size", "70", "--retries", "10"}));
     CHECK_MESSAGE(r.exit_code == 0, r.err);
-    CHECK(check_jsonl(read_text(out)).size() == 300);
-    CHECK_MESSAGE(read_text(dir.path / "failures.jsonl").empty(), read_text(dir.path / "failures.jsonl"));
+    CHECK(check_jsonl(read_text(data_file(out))).size() == 300);
+    CHECK_MESSAGE(read_text(failures_of(out)).empty(), read_text(failures_of(out)));
 }
 
 TEST_CASE("collect --format text and --out - write natural-language lines to standard output") {
@@ -128,7 +128,7 @@ TEST_CASE("collect --dry-run lists the targets and fetches none") {
     auto r = run_process(harvest_args(server.port(), out, {"--dry-run", "--target", "10"}));
     CHECK(r.exit_code == 0);
     CHECK(lines_of(r.out).size() == 10);
-    CHECK_FALSE(fs::exists(out));
+    CHECK_FALSE(fs::exists(dataset_dir(out))); // a dry run makes nothing
     CHECK(server_log(server.port()).empty()); // the listing came from SPARQL; no glycan was fetched
 }
 
@@ -184,12 +184,12 @@ TEST_CASE("collect: SIGINT mid-run drains, writes only complete lines and a mani
     harvest.signal(SIGINT);
     auto r = harvest.wait(30s);
     CHECK_MESSAGE(r.exit_code == 4, r.err);
-    const auto text = read_text(out);
+    const auto text = read_text(data_file(out));
     const auto ids = check_jsonl(text);
     CHECK(ids.size() > 0);
     CHECK(ids.size() < 1100);
     simdjson::dom::parser parser;
-    auto manifest = parser.parse(read_text(dir.path / "manifest.json"));
+    auto manifest = parser.parse(read_text(manifest_of(out)));
     CHECK(std::string_view(manifest["finish_reason"]) == "interrupted");
     CHECK(std::uint64_t(manifest["records"]) == ids.size());
     CHECK(std::string_view(manifest["files"].at(0)["sha256"]) == sha256_hex(text));
@@ -216,7 +216,7 @@ TEST_CASE("collect: shutdown is bounded: the drain timeout cancels stalled reque
         CHECK_MESSAGE(r.exit_code == 4, r.err);
         CHECK(took >= 900ms);  // it did wait for the drain
         CHECK(took < 10s);     // and no longer than the drain timeout plus the wind-down
-        CHECK(read_text(dir.path / "failures.jsonl").empty()); // cancelled targets are left for a later run, not failed
+        CHECK(read_text(failures_of(dir.path / "a.jsonl")).empty()); // cancelled targets are left for a later run, not failed
     }
     // Two signals: the second cancels at once, long before a 60 s drain would end.
     {
@@ -230,7 +230,7 @@ TEST_CASE("collect: shutdown is bounded: the drain timeout cancels stalled reque
         CHECK_MESSAGE(r.exit_code == 4, r.err);
         CHECK(std::chrono::steady_clock::now() - signalled < 10s);
         simdjson::dom::parser parser;
-        auto manifest = parser.parse(read_text(dir.path / "manifest.json"));
+        auto manifest = parser.parse(read_text(manifest_of(dir.path / "b.jsonl")));
         CHECK(std::string_view(manifest["finish_reason"]) == "interrupted");
     }
 }
@@ -242,7 +242,7 @@ TEST_CASE("collect --source pypi: the PEP 691 index enumerates every recorded pr
     const auto out = dir.path / "pypi.jsonl";
     auto r = run_process(pypi_args(server.port(), out));
     CHECK_MESSAGE(r.exit_code == 0, r.err);
-    const auto text = read_text(out);
+    const auto text = read_text(data_file(out));
     const auto ids = check_jsonl(text);
     CHECK(std::set<std::string>(ids.begin(), ids.end()) ==
           std::set<std::string>{"boolean-py", "cage", "celery", "distribute", "django-split-settings", "hbmqtt", "luigi", "pendulum",
@@ -264,14 +264,14 @@ TEST_CASE("collect --source pypi --follow-deps: the dependency closure, once eac
     std::ofstream(ids) << "poetry\npytest\n";
     auto r = run_process(pypi_args(server.port(), dir.path / "all.jsonl", {"--ids", ids.string(), "--follow-deps"}));
     CHECK(r.exit_code == 3); // requirements the replay does not know are 404s
-    const auto written = check_jsonl(read_text(dir.path / "all.jsonl"));
+    const auto written = check_jsonl(read_text(data_file(dir.path / "all.jsonl")));
     CHECK(std::set<std::string>(written.begin(), written.end()) == std::set<std::string>{"poetry", "requests", "pytest", "six"});
-    const auto failures = lines_of(read_text(dir.path / "failures.jsonl"));
+    const auto failures = lines_of(read_text(failures_of(dir.path / "all.jsonl")));
     CHECK(failures.size() > 10);
     for (const auto& f : failures) CHECK(f.find("not found (HTTP 404)") != std::string::npos);
 
     auto bounded = run_process(pypi_args(server.port(), dir.path / "three.jsonl", {"--ids", ids.string(), "--follow-deps", "--target", "3"}));
-    CHECK(check_jsonl(read_text(dir.path / "three.jsonl")).size() == 3);
+    CHECK(check_jsonl(read_text(data_file(dir.path / "three.jsonl"))).size() == 3);
     CHECK(bounded.err.find("target_reached") != std::string::npos);
 }
 
@@ -280,10 +280,10 @@ TEST_CASE("collect --source pypi: name==version fetches one release and bad name
     temp_dir dir;
     auto r = run_process(pypi_args(server.port(), dir.path / "black.jsonl", {"--ids", "-"}), 30s, "black==21.11b0\nblack==99.0\n");
     CHECK(r.exit_code == 3);
-    const auto text = read_text(dir.path / "black.jsonl");
+    const auto text = read_text(data_file(dir.path / "black.jsonl"));
     CHECK(check_jsonl(text) == std::vector<std::string>{"black==21.11b0"});
     CHECK(text.find(R"("yanked":true,"yanked_reason":"Broken regex dependency. Use 21.11b1 instead.")") != std::string::npos);
-    CHECK(read_text(dir.path / "failures.jsonl").find(R"({"id":"black==99.0","source":"pypi")") != std::string::npos);
+    CHECK(read_text(failures_of(dir.path / "black.jsonl")).find(R"({"id":"black==99.0","source":"pypi")") != std::string::npos);
 
     auto bad = run_process(pypi_args(server.port(), dir.path / "bad.jsonl", {"--ids", "-"}), 30s, "requests\n../../etc\n");
     CHECK(bad.exit_code == 2);
@@ -297,15 +297,15 @@ TEST_CASE("collect: every format and compression reads back line by line, the ma
     for (std::string format : {"raw", "text", "chat"}) {
         for (std::string ext : {".jsonl", ".jsonl.gz", ".jsonl.zst"}) {
             INFO(format << ext);
-            const auto out = dir.path / (format + ext);
+            const auto out = dir.path / (format + "_" + std::to_string(ext.size()) + ext); // one dataset directory each
             auto r = run_process(harvest_args(server.port(), out, {"--target", "25", "--format", format}));
             REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-            const auto ids = check_jsonl(decompressed(out));
+            const auto ids = check_jsonl(decompressed(data_file(out)));
             CHECK(ids.size() == 25);
-            const auto files = manifest_files(dir.path / "manifest.json");
+            const auto files = manifest_files(manifest_of(out));
             REQUIRE(files.size() == 1);
             CHECK(files.begin()->first == out.filename().string());
-            CHECK(files.begin()->second == sha256_hex(read_text(out)));
+            CHECK(files.begin()->second == sha256_hex(read_text(data_file(out))));
         }
     }
 }
@@ -316,32 +316,32 @@ TEST_CASE("collect --shard-size: numbered shards, and a --resume run continues t
     const auto out = dir.path / "glycans.jsonl.zst";
     auto first = run_process(catalog_args(1000, server.port(), out, {"--target", "100", "--shard-size", "40"}));
     REQUIRE_MESSAGE(first.exit_code == 0, first.err);
-    const auto first_files = manifest_files(dir.path / "manifest.json");
+    const auto first_files = manifest_files(manifest_of(out));
     CHECK(first_files.size() == 3);
     CHECK(first_files.contains("glycans-00001.jsonl.zst"));
     CHECK(first_files.contains("glycans-00003.jsonl.zst"));
     std::map<std::string, std::string> before;
-    for (const auto& [name, sha] : first_files) before[name] = sha256_hex(read_text(dir.path / name));
+    for (const auto& [name, sha] : first_files) before[name] = sha256_hex(read_text(dataset_dir(out) / name));
     CHECK(before == first_files);
 
     // The same command again is refused: the dataset has state, and nothing is touched.
     auto again = run_process(catalog_args(1000, server.port(), out, {"--target", "100", "--shard-size", "40"}));
     CHECK(again.exit_code == 2);
     CHECK(again.err.find("use --resume to continue it, --incremental to update it, or --fresh to start over") != std::string::npos);
-    CHECK(manifest_files(dir.path / "manifest.json") == first_files);
+    CHECK(manifest_files(manifest_of(out)) == first_files);
 
     auto second = run_process(catalog_args(1000, server.port(), out, {"--target", "200", "--shard-size", "40", "--resume"}));
     REQUIRE_MESSAGE(second.exit_code == 0, second.err);
-    const auto second_files = manifest_files(dir.path / "manifest.json");
+    const auto second_files = manifest_files(manifest_of(out));
     CHECK(second_files.size() == 6);
     CHECK(second_files.contains("glycans-00004.jsonl.zst"));
     CHECK(second_files.contains("glycans-00006.jsonl.zst"));
-    for (const auto& [name, sha] : before) CHECK(sha256_hex(read_text(dir.path / name)) == sha); // untouched
+    for (const auto& [name, sha] : before) CHECK(sha256_hex(read_text(dataset_dir(out) / name)) == sha); // untouched
     std::set<std::string> ids;
     std::size_t lines = 0;
     for (const auto& [name, sha] : second_files) {
-        CHECK(sha256_hex(read_text(dir.path / name)) == sha);
-        for (auto& id : check_jsonl(decompressed(dir.path / name))) {
+        CHECK(sha256_hex(read_text(dataset_dir(out) / name)) == sha);
+        for (auto& id : check_jsonl(decompressed(dataset_dir(out) / name))) {
             ids.insert(id);
             ++lines;
         }
@@ -358,12 +358,12 @@ TEST_CASE("collect --split: the same id lands in the same split on every run") {
     REQUIRE(run_process(catalog_args(1000, server.port(), b.path / "g.jsonl", {"--split", "train=0.8,val=0.1,test=0.1", "--workers", "7"})).exit_code == 0);
     std::map<std::string, std::string> split_of;
     for (std::string split : {"train", "val", "test"}) {
-        for (const auto& id : check_jsonl(read_text(a.path / ("g." + split + ".jsonl")))) split_of[id] = split;
+        for (const auto& id : check_jsonl(read_text(a.path / "g" / ("g." + split + ".jsonl")))) split_of[id] = split;
     }
     CHECK(split_of.size() == 1100);
     std::size_t same = 0, train = 0;
     for (std::string split : {"train", "val", "test"}) {
-        for (const auto& id : check_jsonl(read_text(b.path / ("g." + split + ".jsonl")))) {
+        for (const auto& id : check_jsonl(read_text(b.path / "g" / ("g." + split + ".jsonl")))) {
             same += split_of[id] == split;
             train += split == "train";
         }
@@ -414,7 +414,7 @@ TEST_CASE("collect --config: every flag can live in a TOML file, flags win, bad 
     auto r = run_process({HARVEST_EXE, "collect", "--config", config.string(), "--target", "15"});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     std::size_t written = 0;
-    for (std::string split : {"train", "test"}) written += check_jsonl(decompressed(dir.path / ("g." + split + ".jsonl.gz"))).size();
+    for (std::string split : {"train", "test"}) written += check_jsonl(decompressed(dataset_dir(dir.path / "g.jsonl.gz") / ("g." + split + ".jsonl.gz"))).size();
     CHECK(written == 15); // --target on the command line beat the file's 20
     for (const auto& e : server_log(server.port())) CHECK(e.route != "glygen"); // no-enrich from the file
 
@@ -440,7 +440,7 @@ TEST_CASE("collect --config: every flag can live in a TOML file, flags win, bad 
         CHECK(bad.exit_code == 2);
         CHECK(bad.err.find(expect) != std::string::npos);
         CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
-        CHECK_FALSE(fs::exists(dir.path / "never.jsonl"));
+        CHECK_FALSE(fs::exists(dir.path / "never")); // not even the dataset's directory
     }
 }
 
@@ -458,7 +458,7 @@ TEST_CASE("collect --metrics-file: a failed run keeps the last success time of t
     const auto text = read_text(metrics);
     CHECK(text.find("harvest_run_finished_timestamp_seconds{source=\"glytoucan\",reason=\"failed\"} ") != std::string::npos);
     CHECK(text.find("harvest_last_success_timestamp_seconds{source=\"glytoucan\"} 1700000000\n") != std::string::npos);
-    CHECK_FALSE(fs::exists(dir.path / "g.jsonl"));
+    CHECK_FALSE(fs::exists(data_file(dir.path / "g.jsonl")));
 }
 
 TEST_CASE("collect: when GlyGen fails, records are written unenriched and incomplete, and --resume asks GlyGen again") {
@@ -473,10 +473,10 @@ TEST_CASE("collect: when GlyGen fails, records are written unenriched and incomp
     CHECK(first.err.find("incomplete        100  (written without part of their data") != std::string::npos);
     simdjson::dom::parser parser;
     CHECK(std::uint64_t(parser.parse(read_text(summary))["incomplete"]) == 100);
-    const auto lines = lines_of(read_text(out));
+    const auto lines = lines_of(read_text(data_file(out)));
     REQUIRE(lines.size() == 100);
     for (const auto& line : lines) CHECK(line.find("\"enriched\":false") != std::string::npos);
-    CHECK(read_text(dir.path / "failures.jsonl").empty());
+    CHECK(read_text(failures_of(out)).empty());
 
     auto resumed = run_process(harvest_args(server.port(), out, {"--resume", "--summary", summary, "--progress", "never"}), 60s);
     REQUIRE_MESSAGE(resumed.exit_code == 0, resumed.err);
@@ -487,10 +487,10 @@ TEST_CASE("collect: when GlyGen fails, records are written unenriched and incomp
     CHECK(std::uint64_t(s["incomplete"]) == 0);
     const auto enriched_now = std::uint64_t(s["records"]); // GlyGen knows these: a new line supersedes each
     CHECK(enriched_now > 0);
-    CHECK(dataset_ids(dir.path, "g").size() == 100 + enriched_now); // the first run's file and the resumed run's
+    CHECK(dataset_ids(dir.path / "g.jsonl").size() == 100 + enriched_now); // the first run's file and the resumed run's
 
     const auto latest = dir.path / "latest.jsonl";
-    auto exported = run_process({HARVEST_EXE, "export", "--manifest", (dir.path / "manifest.json").string(), "--latest", latest.string()});
+    auto exported = run_process({HARVEST_EXE, "export", "--manifest", (manifest_of(out)).string(), "--latest", latest.string()});
     REQUIRE_MESSAGE(exported.exit_code == 0, exported.err);
     const auto ids = check_jsonl(read_text(latest)); // each glycan once
     CHECK(ids.size() == 100);
@@ -512,8 +512,8 @@ TEST_CASE("collect --source pypi: a 200 with a malformed body is asked again, an
     const std::string names = "cage\nboolean.py\ncelery\ndistribute\ndjango-split-settings\nhbmqtt\nluigi\npendulum\npoetry\npsycopg2\npytest\nrequests\nsix\n";
     auto r = run_process(pypi_args(flaky.port(), dir.path / "p.jsonl", {"--ids", "-", "--retries", "10"}), 60s, names);
     CHECK_MESSAGE(r.exit_code == 0, r.err);
-    CHECK(check_jsonl(read_text(dir.path / "p.jsonl")).size() == 13);
-    CHECK_MESSAGE(read_text(dir.path / "failures.jsonl").empty(), read_text(dir.path / "failures.jsonl"));
+    CHECK(check_jsonl(read_text(data_file(dir.path / "p.jsonl"))).size() == 13);
+    CHECK_MESSAGE(read_text(failures_of(dir.path / "p.jsonl")).empty(), read_text(failures_of(dir.path / "p.jsonl")));
     std::size_t malformed = 0;
     for (const auto& e : server_log(flaky.port())) malformed += e.fault == "malformed";
     CHECK(malformed > 0); // the faults did happen, and were asked again
@@ -522,7 +522,7 @@ TEST_CASE("collect --source pypi: a 200 with a malformed body is asked again, an
     running_server broken(o);
     auto b = run_process(pypi_args(broken.port(), dir.path / "b.jsonl", {"--ids", "-", "--retries", "2"}), 60s, "six\n");
     CHECK(b.exit_code == 3);
-    const auto failures = read_text(dir.path / "failures.jsonl");
+    const auto failures = read_text(failures_of(dir.path / "b.jsonl"));
     CHECK_MESSAGE(failures.find("(HTTP 200, on each of 3 attempts)") != std::string::npos, failures);
     CHECK(server_log(broken.port()).size() == 3);
 }
@@ -533,12 +533,12 @@ TEST_CASE("collect: --ids must be a file of ids (a directory is exit 2), and a U
     auto d = run_process(pypi_args(server.port(), dir.path / "d.jsonl", {"--ids", dir.path.string()}));
     CHECK(d.exit_code == 2);
     CHECK_MESSAGE(d.err.find("--ids " + dir.path.string() + ": is a directory; expected a file of ids, one per line") != std::string::npos, d.err);
-    CHECK_FALSE(fs::exists(dir.path / "d.jsonl"));
+    CHECK_FALSE(fs::exists(dir.path / "d"));
     const auto ids = dir.path / "bom.txt";
     std::ofstream(ids) << "\xEF\xBB\xBFpytest\nsix\n";
     auto b = run_process(pypi_args(server.port(), dir.path / "b.jsonl", {"--ids", ids.string()}));
     CHECK_MESSAGE(b.exit_code == 0, b.err);
-    CHECK(check_jsonl(read_text(dir.path / "b.jsonl")).size() == 2);
+    CHECK(check_jsonl(read_text(data_file(dir.path / "b.jsonl"))).size() == 2);
 }
 
 TEST_CASE("collect: a flag given a word where a number belongs says so, and so does one out of its range, exit 2") {
@@ -600,8 +600,8 @@ TEST_CASE("collect: a run that wrote no record leaves no dataset in the way: a p
     auto rerun = run_process(pypi_args(working.port(), out, {"--ids", "-"}), 30s, "six\n");
     CHECK_MESSAGE(rerun.exit_code == 0, rerun.err);
     CHECK(rerun.err.find("wrote no record: starting the dataset over") != std::string::npos);
-    CHECK(check_jsonl(read_text(out)) == std::vector<std::string>{"six"});
-    CHECK(read_text(dir.path / "failures.jsonl").empty());
+    CHECK(check_jsonl(read_text(data_file(out))) == std::vector<std::string>{"six"});
+    CHECK(read_text(failures_of(out)).empty());
     // Once a run has written records, a plain rerun still refuses to touch them (exit 2).
     auto again = run_process(pypi_args(working.port(), out, {"--ids", "-"}), 30s, "six\n");
     CHECK(again.exit_code == 2);
@@ -615,7 +615,7 @@ TEST_CASE("collect --exclude skips its ids whether given by --ids or enumerated,
     std::ofstream(excluded) << "# not these\nSix\nrequests\n"; // the same syntax, names normalized as --ids' are
     auto given = run_process(pypi_args(server.port(), dir.path / "p.jsonl", {"--ids", ids.string(), "--exclude", excluded.string()}));
     CHECK_MESSAGE(given.exit_code == 0, given.err);
-    const auto written = check_jsonl(read_text(dir.path / "p.jsonl"));
+    const auto written = check_jsonl(read_text(data_file(dir.path / "p.jsonl")));
     CHECK(std::set<std::string>(written.begin(), written.end()) == std::set<std::string>{"pytest", "celery"});
     for (const auto& e : server_log(server.port())) CHECK(e.target.find("/pypi/six/") == std::string::npos);
     auto dry = run_process(pypi_args(server.port(), dir.path / "q.jsonl", {"--ids", ids.string(), "--exclude", excluded.string(), "--dry-run"}));
@@ -630,10 +630,74 @@ TEST_CASE("collect --exclude skips its ids whether given by --ids or enumerated,
     std::ofstream(skip) << listed[0] << '\n' << listed[1] << '\n' << listed[2] << '\n';
     auto enumerated = run_process(harvest_args(server.port(), dir.path / "g.jsonl", {"--target", "10", "--exclude", skip.string()}));
     CHECK_MESSAGE(enumerated.exit_code == 0, enumerated.err);
-    const auto glycans = check_jsonl(read_text(dir.path / "g.jsonl"));
+    const auto glycans = check_jsonl(read_text(data_file(dir.path / "g.jsonl")));
     CHECK(std::set<std::string>(glycans.begin(), glycans.end()) == std::set<std::string>(listed.begin() + 3, listed.end()));
 
     auto bad = run_process(pypi_args(server.port(), dir.path / "r.jsonl", {"--ids", ids.string(), "--exclude", dir.path.string()}));
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("--exclude " + dir.path.string() + ": is a directory") != std::string::npos);
+}
+
+TEST_CASE("collect: one directory per dataset: a file or a foreign folder in its place, another compression, or the old layout is exit 2 and touches nothing") {
+    running_server server;
+    temp_dir dir;
+    const auto ids = ids_file(dir.path, "six\npytest\n");
+    auto collect = [&](const fs::path& out, std::vector<std::string> extra) {
+        extra.insert(extra.begin(), {"--ids", ids.string(), "--progress", "never"});
+        return run_process(pypi_args(server.port(), out, std::move(extra)));
+    };
+    const auto out = dir.path / "p.jsonl";
+    REQUIRE(collect(out, {}).exit_code == 0);
+    // The per-target log: a line per target of the run, its bytes those of the line it wrote.
+    std::map<std::string, std::size_t> line_size;
+    for (const auto& line : lines_of(read_text(data_file(out)))) line_size[line.substr(7, line.find('"', 7) - 7)] = line.size() + 1;
+    simdjson::dom::parser parser;
+    std::set<std::string> logged;
+    for (const auto& line : lines_of(read_text(dataset_dir(out) / ".harvest" / "targets.jsonl"))) {
+        auto doc = parser.parse(line);
+        const auto id = std::string(std::string_view(doc["id"]));
+        logged.insert(id);
+        CHECK(std::int64_t(doc["run"]) == 1);
+        CHECK(std::string_view(doc["status"]) == "written");
+        CHECK(std::int64_t(doc["attempts"]) == 1);
+        CHECK(std::uint64_t(doc["bytes"]) == line_size.at(id));
+    }
+    CHECK(logged == std::set<std::string>{"six", "pytest"});
+    const auto manifest = read_text(manifest_of(out));
+
+    auto other_compression = collect(dir.path / "p.jsonl.gz", {"--resume"});
+    CHECK(other_compression.exit_code == 2);
+    CHECK_MESSAGE(other_compression.err.find("holds p.jsonl; this run would write .jsonl.gz files beside it (a dataset keeps one compression") != std::string::npos,
+                  other_compression.err);
+    CHECK(read_text(manifest_of(out)) == manifest);
+
+    std::ofstream(dir.path / "file") << "not a directory\n";
+    auto file = collect(dir.path / "file.jsonl", {});
+    CHECK(file.exit_code == 2);
+    CHECK_MESSAGE(file.err.find("goes into the directory " + (dir.path / "file").string() + ", which is a file") != std::string::npos, file.err);
+    fs::create_directories(dir.path / "mine");
+    std::ofstream(dir.path / "mine" / "notes.txt") << "a user's own files\n";
+    auto foreign = collect(dir.path / "mine.jsonl", {});
+    CHECK(foreign.exit_code == 2);
+    CHECK_MESSAGE(foreign.err.find("which holds other files and no .harvest/ (not a harvest dataset") != std::string::npos, foreign.err);
+    CHECK(std::vector<fs::path>(fs::directory_iterator(dir.path / "mine"), fs::directory_iterator()).size() == 1);
+
+    // A dataset of the earlier layout: data, state and lock beside each other.
+    const auto old = dir.path / "old.jsonl";
+    const auto old_state = dir.path / "old.jsonl.state.sqlite";
+    REQUIRE(collect(old, {"--state", old_state.string()}).exit_code == 0);
+    fs::rename(data_file(old), old);
+    fs::remove_all(dataset_dir(old));
+    auto refused = collect(old, {"--resume"});
+    CHECK(refused.exit_code == 2);
+    CHECK_MESSAGE(refused.err.find(old_state.string() + " is the state of a dataset in harvest's earlier layout") != std::string::npos, refused.err);
+    CHECK(std::count(refused.err.begin(), refused.err.end(), '\n') == 1);
+    CHECK(fs::exists(old));
+    CHECK_FALSE(fs::exists(dataset_dir(old)));
+    auto fresh = collect(old, {"--fresh"});
+    CHECK_MESSAGE(fresh.exit_code == 0, fresh.err);
+    CHECK_FALSE(fs::exists(old));
+    CHECK_FALSE(fs::exists(old_state));
+    CHECK_FALSE(fs::exists(old_state.string() + ".lock"));
+    CHECK(dataset_ids(old).size() == 2);
 }

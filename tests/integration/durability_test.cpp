@@ -25,9 +25,10 @@ namespace {
 // Every complete output file on disk decodes to complete, valid lines; returns their ids.
 std::vector<std::string> ids_on_disk(const fs::path& dir, const std::string& stem) {
     std::vector<std::string> ids;
+    if (!fs::exists(dir)) return ids; // killed before it made the dataset's directory
     for (const auto& e : fs::directory_iterator(dir)) {
         const auto name = e.path().filename().string();
-        if (!name.starts_with(stem) || name.find(".state.") != std::string::npos) continue;
+        if (!name.starts_with(stem)) continue;
         for (auto& id : check_jsonl(decompressed(e.path()))) ids.push_back(std::move(id));
     }
     return ids;
@@ -62,7 +63,7 @@ TEST_CASE("durability: kill -9 at 20 random points of a 5,000-record harvest, ea
         harvest.signal(SIGKILL);
         harvest.wait(30s);
         // Whatever is on disk now is complete lines, and no record is there twice.
-        const auto ids = ids_on_disk(dir.path, "g");
+        const auto ids = ids_on_disk(dataset_dir(out), "g");
         CHECK(count_unique(ids) == ids.size());
         CHECK(ids.size() < 5000); // the kills land mid-harvest
     }
@@ -72,11 +73,11 @@ TEST_CASE("durability: kill -9 at 20 random points of a 5,000-record harvest, ea
         return args;
     }(), 120s);
     REQUIRE_MESSAGE(last.exit_code == 0, last.err);
-    const auto ids = dataset_ids(dir.path, "g");
+    const auto ids = dataset_ids(dir.path / "g.jsonl");
     CHECK(ids.size() == 5000);
     CHECK(count_unique(ids) == 5000);
     simdjson::dom::parser parser;
-    auto manifest = parser.parse(read_text(dir.path / "manifest.json"));
+    auto manifest = parser.parse(read_text(manifest_of(out)));
     CHECK(std::string_view(manifest["finish_reason"]) == "target_reached");
     CHECK(std::uint64_t(manifest["records"]) == 5000);
     // A kill that lands before a run has registered in the state leaves no trace (slow starts,
@@ -128,12 +129,12 @@ TEST_CASE("durability: --incremental fetches exactly the projects whose serial w
     CHECK(summary_number(summary, "unchanged") == total - 10);
     CHECK(summary_number(summary, "requests") == 11); // the index and the 10
     // The dataset: the first run's shard plus this run's, 10 ids twice (latest wins on export).
-    const auto ids = dataset_ids(dir.path, "pypi");
+    const auto ids = dataset_ids(dir.path / "pypi.jsonl");
     CHECK(ids.size() == total + 10);
     CHECK(count_unique(ids) == total);
     // export --latest: one line per id, the bumped ones as the incremental run wrote them.
     const auto snapshot = dir.path / "snapshot.jsonl.zst";
-    auto exported = run_process({HARVEST_EXE, "export", "--manifest", (dir.path / "manifest.json").string(), "--latest", snapshot.string()});
+    auto exported = run_process({HARVEST_EXE, "export", "--manifest", manifest_of(out).string(), "--latest", snapshot.string()});
     REQUIRE_MESSAGE(exported.exit_code == 0, exported.err);
     const auto snapshot_text = decompressed(snapshot);
     CHECK(check_jsonl(snapshot_text).size() == total);
@@ -145,16 +146,16 @@ TEST_CASE("durability: --incremental fetches exactly the projects whose serial w
             newest += std::uint64_t(doc["record"]["last_serial"]) >= 30'000'000 + 300; // above every original serial
     }
     CHECK(newest == 10);
-    auto altered = run_process({HARVEST_EXE, "export", "--manifest", (dir.path / "manifest.json").string(), "--latest", "-"});
+    auto altered = run_process({HARVEST_EXE, "export", "--manifest", manifest_of(out).string(), "--latest", "-"});
     CHECK(altered.exit_code == 0);
-    auto no_split = run_process({HARVEST_EXE, "export", "--manifest", (dir.path / "manifest.json").string(), "--latest", "-", "--split", "nonexistent"});
+    auto no_split = run_process({HARVEST_EXE, "export", "--manifest", manifest_of(out).string(), "--latest", "-", "--split", "nonexistent"});
     CHECK(no_split.exit_code == 2); // not an empty snapshot that looks like a result
-    CHECK_MESSAGE(no_split.err.find("--split 'nonexistent': " + (dir.path / "manifest.json").string() + " has no such split (it has: all)") !=
+    CHECK_MESSAGE(no_split.err.find("--split 'nonexistent': " + manifest_of(out).string() + " has no such split (it has: all)") !=
                       std::string::npos,
                   no_split.err);
     CHECK(no_split.out.empty());
-    std::ofstream(dir.path / "pypi.jsonl", std::ios::app) << "{\"id\":\"extra\"}\n";
-    altered = run_process({HARVEST_EXE, "export", "--manifest", (dir.path / "manifest.json").string(), "--latest", "-"});
+    std::ofstream(data_file(out), std::ios::app) << "{\"id\":\"extra\"}\n";
+    altered = run_process({HARVEST_EXE, "export", "--manifest", manifest_of(out).string(), "--latest", "-"});
     CHECK(altered.exit_code == 1);
     CHECK(altered.err.find("pypi.jsonl: SHA-256 differs from the manifest") != std::string::npos);
     CHECK(altered.out.empty());
@@ -197,14 +198,14 @@ TEST_CASE("durability: a --target trial never poisons the full harvest, and a se
     auto full = run_process(catalog_args(1000, server.port(), out, {"--incremental", "--summary", summary.string()}));
     REQUIRE_MESSAGE(full.exit_code == 0, full.err);
     CHECK(summary_number(summary, "unchanged") == 5); // the trial's records, revalidated by content
-    const auto ids = dataset_ids(dir.path, "g");
+    const auto ids = dataset_ids(dir.path / "g.jsonl");
     CHECK(ids.size() == 1100);
     CHECK(count_unique(ids) == 1100);
     auto again = run_process(catalog_args(1000, server.port(), out, {"--incremental", "--summary", summary.string()}));
     REQUIRE_MESSAGE(again.exit_code == 0, again.err);
     CHECK(summary_number(summary, "records") == 0);
     CHECK(summary_number(summary, "unchanged") == 1100);
-    CHECK(dataset_ids(dir.path, "g").size() == 1100);
+    CHECK(dataset_ids(dir.path / "g.jsonl").size() == 1100);
 }
 
 TEST_CASE("durability: the lock makes a second concurrent run exit 5 at once, naming the holder, touching nothing") {
@@ -214,7 +215,7 @@ TEST_CASE("durability: the lock makes a second concurrent run exit 5 at once, na
     temp_dir dir;
     const auto out = dir.path / "g.jsonl";
     child_process holder(catalog_args(1000, server.port(), out, {"--target", "60", "--workers", "4"}));
-    const auto lock = dir.path / "g.jsonl.state.sqlite.lock";
+    const auto lock = fs::path(state_of(out).string() + ".lock");
     for (int i = 0; i < 100 && read_text(lock).find("pid") == std::string::npos; ++i) std::this_thread::sleep_for(20ms);
     REQUIRE(read_text(lock).find("pid " + std::to_string(holder.pid())) != std::string::npos);
     const auto started = std::chrono::steady_clock::now();
@@ -227,16 +228,17 @@ TEST_CASE("durability: the lock makes a second concurrent run exit 5 at once, na
     auto first = holder.wait(60s);
     CHECK_MESSAGE(first.exit_code == 0, first.err);
     simdjson::dom::parser parser;
-    auto manifest = parser.parse(read_text(dir.path / "manifest.json"));
+    auto manifest = parser.parse(read_text(manifest_of(out)));
     CHECK(simdjson::dom::array(manifest["runs"]).size() == 1); // the refused run left no trace
-    CHECK(dataset_ids(dir.path, "g").size() == 60);
+    CHECK(dataset_ids(dir.path / "g.jsonl").size() == 60);
 }
 
 TEST_CASE("durability: a corrupt or foreign state file is a one-line error, exit 2, and stays as it was") {
     running_server server;
     temp_dir dir;
     const auto out = dir.path / "g.jsonl";
-    const auto state = dir.path / "g.jsonl.state.sqlite";
+    const auto state = state_of(out);
+    fs::create_directories(state.parent_path());
     SUBCASE("not a database") {
         std::ofstream(state) << "this is not SQLite\n";
     }
@@ -253,8 +255,8 @@ TEST_CASE("durability: a corrupt or foreign state file is a one-line error, exit
     CHECK(r.err.find("not a harvest state file") != std::string::npos);
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
     CHECK(read_text(state) == before);
-    CHECK_FALSE(fs::exists(out));
-    CHECK_FALSE(fs::exists(dir.path / "manifest.json"));
+    CHECK_FALSE(fs::exists(data_file(out)));
+    CHECK_FALSE(fs::exists(manifest_of(out)));
 }
 
 TEST_CASE("durability: --fresh removes the dataset's files and state and starts over, and the flags exclude each other") {
@@ -262,14 +264,14 @@ TEST_CASE("durability: --fresh removes the dataset's files and state and starts 
     temp_dir dir;
     const auto out = dir.path / "g.jsonl";
     REQUIRE(run_process(catalog_args(1000, server.port(), out, {"--target", "30", "--shard-size", "10"})).exit_code == 0);
-    CHECK(fs::exists(dir.path / "g-00003.jsonl"));
+    CHECK(fs::exists(dataset_dir(out) / "g-00003.jsonl"));
     auto fresh = run_process(catalog_args(1000, server.port(), out, {"--target", "7", "--fresh"}));
     REQUIRE_MESSAGE(fresh.exit_code == 0, fresh.err);
-    CHECK_FALSE(fs::exists(dir.path / "g-00001.jsonl"));
-    CHECK_FALSE(fs::exists(dir.path / "g-00003.jsonl"));
-    CHECK(dataset_ids(dir.path, "g").size() == 7);
+    CHECK_FALSE(fs::exists(dataset_dir(out) / "g-00001.jsonl"));
+    CHECK_FALSE(fs::exists(dataset_dir(out) / "g-00003.jsonl"));
+    CHECK(dataset_ids(dir.path / "g.jsonl").size() == 7);
     simdjson::dom::parser parser;
-    CHECK(simdjson::dom::array(parser.parse(read_text(dir.path / "manifest.json"))["runs"]).size() == 1);
+    CHECK(simdjson::dom::array(parser.parse(read_text(manifest_of(out)))["runs"]).size() == 1);
 
     auto both = run_process(catalog_args(1000, server.port(), out, {"--resume", "--fresh"}));
     CHECK(both.exit_code == 2);
@@ -312,7 +314,7 @@ TEST_CASE("durability: a full disk ends the run with one line and exit 1, sealed
         // whichever file crosses the limit first: a shard ("File too large") or the state (SQLite's "disk I/O error")
         CHECK_MESSAGE((r.err.find("File too large") != std::string::npos || r.err.find("disk I/O error") != std::string::npos), r.err);
         CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-        CHECK_FALSE(fs::exists(dir.path / "manifest.json"));
+        CHECK_FALSE(fs::exists(manifest_of(out)));
     }
     SUBCASE("tmpfs: no space left on device") {
         small_tmpfs disk(dir.path);
@@ -326,11 +328,11 @@ TEST_CASE("durability: a full disk ends the run with one line and exit 1, sealed
         CHECK_MESSAGE((full.err.find("No space left on device") != std::string::npos || full.err.find("disk is full") != std::string::npos), full.err);
         CHECK(std::count(full.err.begin(), full.err.end(), '\n') == 1);
         std::map<std::string, std::string> sealed; // shard -> sha256
-        for (const auto& e : fs::directory_iterator(dir.path)) {
+        for (const auto& e : fs::directory_iterator(dataset_dir(out))) {
             const auto name = e.path().filename().string();
             if (name.starts_with("g-")) sealed[name] = sha256_hex(read_text(e.path()));
         }
-        const auto before = ids_on_disk(dir.path, "g-");
+        const auto before = ids_on_disk(dataset_dir(out), "g-");
         CHECK(count_unique(before) == before.size());
         CHECK(before.size() < 2000);
         MESSAGE(sealed.size() << " shard(s) sealed before the disk filled up");
@@ -344,11 +346,11 @@ TEST_CASE("durability: a full disk ends the run with one line and exit 1, sealed
         // --resume takes the pending targets in id order, which can meet glycans the catalog lacks
         // (exit 3, "not found"); nothing else may fail.
         REQUIRE_MESSAGE((resumed.exit_code == 0 || resumed.exit_code == 3), resumed.err);
-        for (const auto& line : lines_of(read_text(dir.path / "failures.jsonl"))) CHECK_MESSAGE(line.find("\"reason\":\"not found") != std::string::npos, line);
-        const auto ids = dataset_ids(dir.path, "g");
+        for (const auto& line : lines_of(read_text(failures_of(out)))) CHECK_MESSAGE(line.find("\"reason\":\"not found") != std::string::npos, line);
+        const auto ids = dataset_ids(dir.path / "g.jsonl");
         CHECK(ids.size() == 2000);
         CHECK(count_unique(ids) == 2000);
-        for (const auto& [name, sha] : sealed) CHECK_MESSAGE(sha256_hex(read_text(dir.path / name)) == sha, name);
+        for (const auto& [name, sha] : sealed) CHECK_MESSAGE(sha256_hex(read_text(dataset_dir(out) / name)) == sha, name);
     }
 }
 
@@ -370,14 +372,14 @@ TEST_CASE("durability: a page older than the index's serial is a stale CDN copy,
         if (e.route == "pypi_project") ++requests[e.target];
     CHECK(requests == std::map<std::string, int>{{"/pypi/requests/json", 3}, {"/pypi/six/json", 3}});
     CHECK(summary_number(summary, "records") == 1);
-    const auto failures = read_text(dir.path / "failures.jsonl");
+    const auto failures = read_text(failures_of(out));
     CHECK(failures.find("\"id\":\"requests\"") != std::string::npos);
     CHECK(failures.find("stale page: X-PyPI-Last-Serial") != std::string::npos);
     // The next run asks again; the CDN has caught up after two more stale answers.
     auto next = run_process(pypi_args(server.port(), out, {"--incremental", "--summary", summary.string()}));
     CHECK_MESSAGE(next.exit_code == 0, next.err);
     CHECK(summary_number(summary, "records") == 1);
-    CHECK(read_text(dir.path / "failures.jsonl").empty());
+    CHECK(read_text(failures_of(out)).empty());
 }
 
 TEST_CASE("durability: --resume leaves permanent failures alone, --resume --retry-failed asks them again, and --retry-failed alone is exit 2") {
@@ -401,7 +403,7 @@ TEST_CASE("durability: --resume leaves permanent failures alone, --resume --retr
     auto retried = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--resume", "--retry-failed", "--progress", "never"}));
     CHECK(retried.exit_code == 3); // asked again, still not there
     CHECK(asked() > before);
-    CHECK(read_text(dir.path / "failures.jsonl").find("no-such-project-anywhere") != std::string::npos);
+    CHECK(read_text(failures_of(out)).find("no-such-project-anywhere") != std::string::npos);
     auto alone = run_process(pypi_args(server.port(), dir.path / "q.jsonl", {"--ids", ids.string(), "--retry-failed"}));
     CHECK(alone.exit_code == 2);
     CHECK(alone.err.find("--retry-failed") != std::string::npos);
@@ -415,7 +417,7 @@ TEST_CASE("durability: --dry-run prints the plan the state implies and fetches n
     auto first = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--progress", "never"}));
     REQUIRE(first.exit_code == 3);
     const auto requests = server_log(server.port()).size();
-    const auto state_before = read_text(dir.path / "p.jsonl.state.sqlite");
+    const auto state_before = read_text(state_of(out));
 
     auto resume = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--resume", "--dry-run"}));
     CHECK(resume.exit_code == 0);
@@ -433,8 +435,8 @@ TEST_CASE("durability: --dry-run prints the plan the state implies and fetches n
     CHECK(lines_of(fresh.out).size() == 4);
 
     CHECK(server_log(server.port()).size() == requests);
-    CHECK(read_text(dir.path / "p.jsonl.state.sqlite") == state_before); // read, never written
-    CHECK(fs::exists(out));
+    CHECK(read_text(state_of(out)) == state_before); // read, never written
+    CHECK(fs::exists(data_file(out)));
 }
 
 TEST_CASE("durability: --resume or --incremental in another --format is exit 2 and touches nothing") {
@@ -443,19 +445,19 @@ TEST_CASE("durability: --resume or --incremental in another --format is exit 2 a
     const auto ids = ids_file(dir.path, "pytest\nsix\n");
     const auto out = dir.path / "p.jsonl";
     REQUIRE(run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--target", "1"})).exit_code == 0);
-    const auto data = read_text(out), state = read_text(dir.path / "p.jsonl.state.sqlite"), manifest = read_text(dir.path / "manifest.json");
+    const auto data = read_text(data_file(out)), state = read_text(state_of(out)), manifest = read_text(manifest_of(out));
     for (const char* mode : {"--resume", "--incremental"}) {
         auto r = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), mode, "--format", "chat"}));
         CHECK(r.exit_code == 2);
         CHECK_MESSAGE(r.err.find("harvest: --format chat: the dataset " + out.string() + " holds raw records; a run cannot mix formats") != std::string::npos,
                       r.err);
     }
-    CHECK(read_text(out) == data);
-    CHECK(read_text(dir.path / "p.jsonl.state.sqlite") == state);
-    CHECK(read_text(dir.path / "manifest.json") == manifest);
+    CHECK(read_text(data_file(out)) == data);
+    CHECK(read_text(state_of(out)) == state);
+    CHECK(read_text(manifest_of(out)) == manifest);
     auto same = run_process(pypi_args(server.port(), out, {"--ids", ids.string(), "--resume"}));
     CHECK_MESSAGE(same.exit_code == 0, same.err);
-    CHECK(dataset_ids(dir.path, "p").size() == 2);
+    CHECK(dataset_ids(dir.path / "p.jsonl").size() == 2);
 }
 
 TEST_CASE("durability: an --incremental run against an index listing 1,000 dead names sends no request for them") {

@@ -48,7 +48,7 @@ TEST_CASE("engine: a slow disk holds the workers back at the committer's queue, 
         CHECK(result.finish_reason == "complete");
         CHECK(result.report.records == 100);
         CHECK(batches == 20);
-        CHECK(check_jsonl(read_text(dir.path / "g.jsonl")).size() == 100);
+        CHECK(check_jsonl(read_text(data_file(dir.path / "g.jsonl"))).size() == 100);
         const double waited = std::chrono::duration<double>(result.report.commit_wait).count();
         // 20 batches × 20 ms of fsync against ~0.1 s of fetching: with one batch queued the
         // workers wait for most of it; with room for all of them they never wait.
@@ -74,7 +74,7 @@ TEST_CASE("engine: a write error ends the run with harvest::failure, and the com
         CHECK(e.details().code == errc::write_failed);
         CHECK(e.details().message == "g.jsonl: No space left on device");
     }
-    const state::state_store state(dir.path / "g.jsonl.state.sqlite");
+    const state::state_store state(state_of(dir.path / "g.jsonl"));
     std::size_t done = 0;
     for (const auto& [id, t] : state.targets("glytoucan")) done += t.status == state::target_status::done;
     CHECK(done == 10); // the two batches before the failing one

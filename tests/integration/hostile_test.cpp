@@ -54,8 +54,8 @@ hostile_outcome harvest_with(std::uint16_t port, const std::vector<std::string>&
     hostile_outcome o;
     o.run = run_process(args, 120s);
     o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    o.written = check_jsonl(read_text(out));
-    o.failures = read_text(dir.path / "failures.jsonl");
+    o.written = check_jsonl(read_text(data_file(out)));
+    o.failures = read_text(failures_of(out));
     return o;
 }
 
@@ -215,11 +215,11 @@ TEST_CASE("hostile: a fault storm over 10,000 targets (20 % transient faults) ac
     const auto r = run_process(catalog_args(10'000, server.port(), out, {"--ids", ids.string(), "--timeout", "1", "--progress", "never"}), 300s);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     CHECK((r.exit_code == 0 || r.exit_code == 3));
-    const auto written = check_jsonl(decompressed(out)); // fails on a duplicate
+    const auto written = check_jsonl(decompressed(data_file(out))); // fails on a duplicate
     std::set<std::string> accounted(written.begin(), written.end());
     std::size_t failed = 0;
     simdjson::dom::parser parser;
-    for (const auto& line : lines_of(read_text(dir.path / "failures.jsonl"))) {
+    for (const auto& line : lines_of(read_text(failures_of(out)))) {
         const std::string id(std::string_view(parser.parse(line)["id"]));
         CHECK_MESSAGE(accounted.insert(id).second, "written and failed: " << id);
         ++failed;
@@ -258,8 +258,8 @@ TEST_CASE("hostile: a 429 storm with Retry-After 600 on one host: no retry hamme
     CHECK(storm_requests >= 1);
     CHECK(storm_requests <= 100); // at most one each: a Retry-After beyond the budget is not retried, nor asked after
     CHECK(server_log(rest.port()).empty()); // SPARQL answered every sequence meanwhile: GlyCosmos is not asked
-    CHECK(read_text(dir.path / "failures.jsonl").empty());
-    CHECK(check_jsonl(read_text(out)).size() == 100); // written unenriched, for a later run to enrich
+    CHECK(read_text(failures_of(out)).empty());
+    CHECK(check_jsonl(read_text(data_file(out))).size() == 100); // written unenriched, for a later run to enrich
     CHECK(r.err.find("incomplete        100") != std::string::npos);
 }
 
@@ -273,8 +273,8 @@ TEST_CASE("hostile: an id the listing invents ('../../_fixture/reset') is a fail
     temp_dir dir;
     auto r = run_process(harvest_args(server.port(), dir.path / "g.jsonl", {"--sparql-url", sparql.endpoint(), "--progress", "never"}), 60s);
     CHECK_MESSAGE(r.exit_code == 3, r.err);
-    CHECK(check_jsonl(read_text(dir.path / "g.jsonl")).size() == 1);
-    const auto failures = lines_of(read_text(dir.path / "failures.jsonl"));
+    CHECK(check_jsonl(read_text(data_file(dir.path / "g.jsonl"))).size() == 1);
+    const auto failures = lines_of(read_text(failures_of(dir.path / "g.jsonl")));
     REQUIRE(failures.size() == 1);
     CHECK(failures[0].find(R"("id":"../../_fixture/reset")") != std::string::npos);
     CHECK(failures[0].find("not a GlyTouCan accession") != std::string::npos);

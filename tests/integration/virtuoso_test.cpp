@@ -98,7 +98,7 @@ TEST_CASE("virtuoso: every non-archived accession exactly once, archived ones ne
     REQUIRE(archived.size() == 21);
     std::set<std::string> expected;
     std::ranges::set_difference(core, archived, std::inserter(expected, expected.end()));
-    const auto ids = check_jsonl(read_text(out)); // each id once
+    const auto ids = check_jsonl(read_text(data_file(out))); // each id once
     CHECK(std::set<std::string>(ids.begin(), ids.end()) == expected);
     CHECK(ids.size() == expected.size());
     CHECK(server_log(server.port()).empty()); // every value came from SPARQL: no per-glycan request
@@ -106,7 +106,7 @@ TEST_CASE("virtuoso: every non-archived accession exactly once, archived ones ne
     const auto turtle = turtle_fields(v.rdf_dir());
     std::map<std::string, std::size_t> compared;
     simdjson::dom::parser parser;
-    for (const auto& line : lines_of(read_text(out))) {
+    for (const auto& line : lines_of(read_text(data_file(out)))) {
         auto doc = parser.parse(line);
         const std::string id{std::string_view(doc["id"])};
         const auto it = turtle.find(id);
@@ -198,7 +198,7 @@ TEST_CASE("virtuoso: a listing without any accession is exit 1 naming the endpoi
                   r.err);
     CHECK(r.err.find("no accession at all") != std::string::npos);
     CHECK(r.err.find("complete") == std::string::npos);
-    CHECK_FALSE(fs::exists(dir.path / "g.jsonl"));
+    CHECK_FALSE(fs::exists(data_file(dir.path / "g.jsonl")));
 }
 
 TEST_CASE("virtuoso: --ids of 5,000 accessions take 3 SPARQL requests and no per-glycan one, archived and unknown ones are failures") {
@@ -225,9 +225,9 @@ TEST_CASE("virtuoso: --ids of 5,000 accessions take 3 SPARQL requests and no per
                                                             "--summary", (dir.path / "summary.json").string(), "--progress", "never"}),
                          110s);
     CHECK_MESSAGE(r.exit_code == 3, r.err);
-    const auto ids = check_jsonl(read_text(out));
+    const auto ids = check_jsonl(read_text(data_file(out)));
     CHECK(std::set<std::string>(ids.begin(), ids.end()) == wanted);
-    const auto failures = read_text(dir.path / "failures.jsonl");
+    const auto failures = read_text(failures_of(out));
     CHECK(lines_of(failures).size() == 2);
     CHECK_MESSAGE(failures.find("\"id\":\"" + *archived.begin() + "\"") != std::string::npos, failures);
     CHECK_MESSAGE(failures.find("archived in GlyTouCan") != std::string::npos, failures);
@@ -261,7 +261,7 @@ TEST_CASE("virtuoso: a lookup cut at the row cap is asked again in halves, and e
                          110s);
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     CHECK_MESSAGE(r.err.find("SPARQL lookup of 1100 accessions refused or cut (at the row cap): asking in halves") != std::string::npos, r.err);
-    const auto ids = check_jsonl(read_text(out));
+    const auto ids = check_jsonl(read_text(data_file(out)));
     CHECK(std::set<std::string>(ids.begin(), ids.end()) == listed);
     CHECK(server_log(server.port()).empty()); // nothing fell back to GlyCosmos
 }
@@ -285,13 +285,13 @@ TEST_CASE("virtuoso: a glycan with neither a sequence nor an annotation is a 'no
     auto r = run_process(harvest_args(server.port(), dir.path / "g.jsonl", {"--sparql-url", v.endpoint(), "--no-enrich", "--target", "2", "--progress", "never"}),
                          60s);
     CHECK_MESSAGE(r.exit_code == 3, r.err);
-    CHECK(check_jsonl(read_text(dir.path / "g.jsonl")) == std::vector<std::string>{"G00001AA", "G00003AA"}); // a mass is content
-    const auto failures = lines_of(read_text(dir.path / "failures.jsonl"));
+    CHECK(check_jsonl(read_text(data_file(dir.path / "g.jsonl"))) == std::vector<std::string>{"G00001AA", "G00003AA"}); // a mass is content
+    const auto failures = lines_of(read_text(failures_of(dir.path / "g.jsonl")));
     REQUIRE(failures.size() == 1);
     CHECK(failures[0].find("\"id\":\"G00002AA\"") != std::string::npos);
     CHECK(failures[0].find("no content: no sequence, mass or annotation in GlyTouCan's SPARQL (GlyGen not asked: --no-enrich)") != std::string::npos);
     simdjson::dom::parser parser;
-    auto manifest = parser.parse(read_text(dir.path / "manifest.json"));
+    auto manifest = parser.parse(read_text(manifest_of(dir.path / "g.jsonl")));
     CHECK(std::string_view(manifest["finish_reason"]) == "target_reached");
     CHECK(server_log(server.port()).empty());
 }

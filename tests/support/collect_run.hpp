@@ -61,6 +61,17 @@ inline std::vector<std::string> harvest_args(std::uint16_t port, const fs::path&
     return collect_args("glytoucan", port, out, std::move(extra));
 }
 
+// `harvest collect --out DIR/NAME.jsonl[.gz|.zst]` writes the dataset directory DIR/NAME/: the
+// data files and manifest.json in it, harvest's own files in DIR/NAME/.harvest/.
+inline fs::path dataset_dir(const fs::path& out) {
+    auto name = out.filename().string();
+    return out.parent_path() / name.substr(0, name.find(".jsonl"));
+}
+inline fs::path data_file(const fs::path& out) { return dataset_dir(out) / out.filename(); }
+inline fs::path manifest_of(const fs::path& out) { return dataset_dir(out) / "manifest.json"; }
+inline fs::path failures_of(const fs::path& out) { return dataset_dir(out) / ".harvest" / "failures.jsonl"; }
+inline fs::path state_of(const fs::path& out) { return dataset_dir(out) / ".harvest" / "state.sqlite"; }
+
 // Every line parses as JSON with a unique id; returns the ids.
 inline std::vector<std::string> check_jsonl(const std::string& text) {
     simdjson::dom::parser parser;
@@ -134,9 +145,10 @@ inline std::map<std::string, std::string> manifest_files(const fs::path& manifes
     return files;
 }
 
-// The ids of every line of every file the manifest lists (checking each file's checksum), and
-// that no other output or temporary file is left beside it.
-inline std::vector<std::string> dataset_ids(const fs::path& dir, const std::string& stem) {
+// The ids of every line of every file the manifest of the dataset `--out out` lists (checking
+// each file's checksum), and that its directory holds nothing else but the card and .harvest/.
+inline std::vector<std::string> dataset_ids(const fs::path& out) {
+    const auto dir = dataset_dir(out);
     const auto files = manifest_files(dir / "manifest.json");
     std::vector<std::string> ids;
     for (const auto& [name, sha] : files) {
@@ -145,10 +157,10 @@ inline std::vector<std::string> dataset_ids(const fs::path& dir, const std::stri
     }
     for (const auto& e : fs::directory_iterator(dir)) {
         const auto name = e.path().filename().string();
-        CHECK_MESSAGE(name.find(".tmp-") == std::string::npos, "temporary file left: " << name);
-        if (name.starts_with(stem) && name.find(".jsonl") != std::string::npos && name.find(".state.") == std::string::npos)
-            CHECK_MESSAGE(files.contains(name), "not in the manifest: " << name);
+        CHECK_MESSAGE((files.contains(name) || name == "manifest.json" || name == "README.md" || name == ".harvest"), "not the dataset's: " << name);
     }
+    for (const auto& e : fs::directory_iterator(dir / ".harvest"))
+        CHECK_MESSAGE(e.path().filename().string().find(".tmp-") == std::string::npos, "temporary file left: " << e.path());
     return ids;
 }
 

@@ -94,7 +94,7 @@ struct new_dataset {
     exporting::dataset_writer out;
 
     explicit new_dataset(std::optional<std::size_t> shard_size = std::nullopt) : out(d.out.string(), shard_size, {}) {}
-    committer_target target(convert::output_format f = convert::output_format::raw) { return {out, &state, run, "glytoucan", f}; }
+    committer_target target(convert::output_format f = convert::output_format::raw) { return {out, &state, run, "glytoucan", f, {}}; }
 };
 
 struct simulated_crash : std::runtime_error {
@@ -128,6 +128,30 @@ TEST_CASE("committer: each batch's lines, target states and shard progress are c
     CHECK(c.busy().count() > 0);
 }
 
+TEST_CASE("committer: each committed batch appends one per-target line with its line's size; a failed batch appends none") {
+    new_dataset ds;
+    auto target = ds.target();
+    target.targets_log = ds.d.dir / "targets.jsonl";
+    bool fail = false;
+    committer c(target, {[&](commit_step st) {
+                    if (fail && st == commit_step::committed) throw std::runtime_error("disk full");
+                }});
+    auto b = records({"G00001AA"});
+    b.outcomes = {{"G00001AA", "written", "", 2, 35, 0}, {"G00002AA", "failed", "not found (HTTP 404)", 1, 12, std::nullopt}};
+    REQUIRE_FALSE(c.commit(std::move(b)));
+    std::string line;
+    convert::convert_record(records({"G00001AA"}).records[0], convert::output_format::raw, line);
+    const auto log = test::read_text(target.targets_log);
+    CHECK(log == R"({"id":"G00001AA","run":)" + std::to_string(ds.run) + R"(,"status":"written","reason":"","attempts":2,"bytes":)" +
+                     std::to_string(line.size()) + R"(,"ms":35})" + "\n" + R"({"id":"G00002AA","run":)" + std::to_string(ds.run) +
+                     R"x(,"status":"failed","reason":"not found (HTTP 404)","attempts":1,"bytes":0,"ms":12})x" + "\n");
+    fail = true;
+    auto later = records({"G00003AA"});
+    later.outcomes = {{"G00003AA", "written", "", 1, 5, 0}};
+    CHECK(c.commit(std::move(later)));
+    CHECK(test::read_text(target.targets_log) == log); // not committed: not logged
+}
+
 TEST_CASE("committer: a crash at any step of any batch, repaired at start-up and resumed, leaves every record exactly once") {
     const auto all = ids_from(1, 7); // batches of 2, shards of 3: seals fall inside batches
     const std::vector<commit_step> steps{commit_step::written, commit_step::synced, commit_step::committed, commit_step::sealed};
@@ -142,7 +166,7 @@ TEST_CASE("committer: a crash at any step of any batch, repaired at start-up and
                 const auto run = s.begin_run("glytoucan", "full", "{}", "test", "t0");
                 exporting::dataset_writer out(d.out.string(), 3, {});
                 int batch_no = 0;
-                committer c({out, &s, run, "glytoucan", convert::output_format::raw}, {[&](commit_step st) {
+                committer c({out, &s, run, "glytoucan", convert::output_format::raw, {}}, {[&](commit_step st) {
                                 if (batch_no == crash_batch && st == crash_step) {
                                     copy_dir(d.dir, snapshot.path); // the disk as a kill -9 would leave it
                                     throw simulated_crash();
@@ -171,7 +195,7 @@ TEST_CASE("committer: a crash at any step of any batch, repaired at start-up and
             // --resume: the rest, then every record exactly once.
             const auto run = s.begin_run("glytoucan", "resume", "{}", "test", "t1");
             exporting::dataset_writer out(d.out.string(), 3, {});
-            committer c({out, &s, run, "glytoucan", convert::output_format::raw});
+            committer c({out, &s, run, "glytoucan", convert::output_format::raw, {}});
             std::vector<std::string> rest;
             for (const auto& id : all)
                 if (!done.contains(id)) rest.push_back(id);
@@ -239,7 +263,7 @@ TEST_CASE("committer: without a state (standard output) lines are written and fl
     const dataset d{tmp.path};
     exporting::dataset_writer out(d.out.string(), std::nullopt, {});
     std::vector<commit_step> steps;
-    committer c({out, nullptr, 0, "glytoucan", convert::output_format::raw}, {[&](commit_step st) { steps.push_back(st); }});
+    committer c({out, nullptr, 0, "glytoucan", convert::output_format::raw, {}}, {[&](commit_step st) { steps.push_back(st); }});
     CHECK_FALSE(c.commit(records(ids_from(1, 3))));
     CHECK(steps == std::vector{commit_step::written, commit_step::synced});
     out.commit();

@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -42,6 +43,7 @@ struct committer_target {
     std::int64_t run = 0;
     std::string source;
     convert::output_format format = convert::output_format::raw;
+    std::filesystem::path targets_log; // the per-target log each batch's outcomes are appended to, after its commit
 };
 
 class committer {

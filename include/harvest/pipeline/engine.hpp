@@ -7,6 +7,7 @@
 // committer's; what it prints is the caller's (hooks).
 #include <harvest/convert/converter.hpp>
 #include <harvest/error.hpp>
+#include <harvest/export/dataset_directory.hpp>
 #include <harvest/export/dataset_writer.hpp>
 #include <harvest/http/client_options.hpp>
 #include <harvest/logger.hpp>
@@ -30,12 +31,12 @@ struct job_config {
     std::optional<std::size_t> target;   // records written
     std::size_t batch_size = 50;
     convert::output_format format = convert::output_format::raw;
-    std::string out = "harvest.jsonl";   // .jsonl, .jsonl.gz, .jsonl.zst; "-": standard output
+    std::string out = "harvest.jsonl";   // DIR/NAME.jsonl[.gz|.zst]: the dataset directory DIR/NAME/; "-": standard output
     std::optional<std::size_t> shard_size; // records per shard
     std::vector<exporting::split_spec> splits;
     std::optional<std::string> summary_file;
     std::optional<std::string> metrics_file; // Prometheus text format, for node_exporter's textfile collector
-    std::optional<std::string> state_file;   // default: <out>.state.sqlite (file outputs only)
+    std::optional<std::string> state_file;   // default: .harvest/state.sqlite in the dataset's directory (file outputs only)
     bool resume = false;      // continue the dataset: skip what is done
     bool retry_failed = false; // with resume: fetch permanent failures again too
     bool incremental = false; // update the dataset: fetch only what changed
@@ -82,6 +83,7 @@ struct job_result {
     run_report report;
     bool report_written = false; // the summary and the dataset's files are written
     std::optional<std::string> failures_file;
+    std::optional<std::string> dataset_directory; // none for standard output
     std::size_t dataset_failures = 0; // targets of the dataset failed now, whichever run tried them last
     std::optional<run_plan> plan;     // --dry-run
 };

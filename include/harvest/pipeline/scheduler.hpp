@@ -8,6 +8,7 @@
 #include <harvest/state/target_plan.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -66,8 +67,8 @@ public:
     step next();
     // Hands a claimed target back unfetched (the engine is stopping before it was sent).
     void unclaim(sources::target t);
-    // The outcome of a fetch next() handed out; returns a batch when one is full.
-    std::optional<batch> complete(const sources::target& t, sources::outcome outcome);
+    // The outcome of a fetch next() handed out, which took `took`; returns a batch when one is full.
+    std::optional<batch> complete(const sources::target& t, sources::outcome outcome, std::chrono::milliseconds took = {});
     // A dry run: a target next() handed out counts as written without a fetch.
     void count_dry(const sources::target& t);
     // What is not yet handed to the committer (the last, partial batch).
@@ -95,7 +96,8 @@ private:
     const state::target_state* known(const std::string& id) const;
     bool needs_lookup(const sources::target& t) const;
     step lookup_step();
-    void accept(const sources::target& t, sources::fetched got);
+    // Returns the outcome's status: written, incomplete, unchanged or duplicate.
+    std::string_view accept(const sources::target& t, sources::fetched got);
     std::optional<batch> take_if_full();
 
     scheduler_options options_;

@@ -27,6 +27,10 @@ struct source_descriptor {
     std::string_view name;
     std::string_view summary;  // one line, for --help
     std::string_view services; // the real services it asks, for messages
+    // The terms its records come under, for the dataset card: a Hugging Face licence identifier
+    // and a paragraph saying what is known.
+    std::string_view licence;
+    std::string_view licence_note;
     // Per-host rates used when the user gives no --rate.
     std::map<std::string, http::rate_limit, std::less<>> (*default_rates)();
     // Per-host caps on requests in flight used when the user gives no --max-per-host.

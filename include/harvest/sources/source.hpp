@@ -47,12 +47,14 @@ struct fetched {
     std::vector<std::string> discovered; // ids this record points at (--follow-deps)
     std::string etag;                    // validator for the next revalidation, if the service sent one
     std::string incomplete;              // why part of the record is missing (a service failed): written, and fetched again later
+    int attempts = 0;                    // HTTP requests it took, retries included
 };
 
 // A revalidated target that the service says has not changed (HTTP 304).
 struct not_modified {
     std::string id;
     std::string etag;
+    int attempts = 0;
 };
 
 using outcome = std::variant<fetched, not_modified, target_failure>;

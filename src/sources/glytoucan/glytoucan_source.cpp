@@ -217,6 +217,7 @@ asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
     glycan_record record;
     record.accession = accession;
     std::optional<http::fetch_result> glygen;
+    int attempts = 0; // this glycan's own requests (the SPARQL lookup serves many)
     target_failure last{accession, options_.sparql_url, 200, {}, 1, true}; // the last answer, for a failure's fields
     if (known) {
         record.wurcs = std::move(known->wurcs);
@@ -248,6 +249,7 @@ asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
             co_return failure_from(accession, seqs, "GlyCosmos gtcid2seqs answered HTTP " + std::to_string(seqs.res.status));
         record.wurcs = std::move(sequences.wurcs);
         record.glycoct = std::move(sequences.glycoct);
+        attempts += seqs.attempts;
         last = failure_from(accession, seqs, {});
     }
 
@@ -275,6 +277,7 @@ asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
             if (!has_content(record)) co_return failure_from(accession, g, glygen_failed, malformed);
             incomplete = glygen_failed;
         }
+        attempts += g.attempts;
         last = failure_from(accession, g, {});
     }
     if (!has_content(record)) {
@@ -284,7 +287,7 @@ asio::awaitable<outcome> glytoucan_source::fetch(const target& t) {
         last.permanent = true;
         co_return last;
     }
-    co_return fetched{accession, make_record(std::move(record)), std::nullopt, {}, {}, std::move(incomplete)};
+    co_return fetched{accession, make_record(std::move(record)), std::nullopt, {}, {}, std::move(incomplete), attempts};
 }
 
 } // namespace harvest::sources

@@ -120,8 +120,10 @@ asio::awaitable<outcome> pypi_source::fetch(const target& t) {
         return parse_pypi_project(parser, res.body, options_.with_description, record);
     };
     http::fetch_result result;
+    int attempts = 0; // every request, stale copies included
     for (int attempt = 1;; ++attempt) {
         result = co_await client_.fetch(req);
+        attempts += result.attempts;
         if (!result.ok()) co_return failure(t, req.url, result, result.error, result.ec == errc::malformed_body);
         const auto serial = serial_header(result.res);
         // bandersnatch's rule: a page older than the index's serial for it is a stale CDN copy.
@@ -135,11 +137,11 @@ asio::awaitable<outcome> pypi_source::fetch(const target& t) {
                    {{"id", t.id}, {"page_serial", *serial}, {"index_serial", *t.revision}, {"attempt", attempt}});
         if (attempt == 1) req.headers.emplace_back("Cache-Control", "no-cache");
     }
-    if (result.res.status == 304 && !t.etag.empty()) co_return not_modified{t.id, std::string(result.res.header("etag"))};
+    if (result.res.status == 304 && !t.etag.empty()) co_return not_modified{t.id, std::string(result.res.header("etag")), attempts};
     if (result.res.status == 404) co_return failure(t, req.url, result, "not found (HTTP 404)");
     if (result.res.status != 200) co_return failure(t, req.url, result, "HTTP " + std::to_string(result.res.status));
     record.last_serial = serial_header(result.res); // the body was parsed by check_body
-    fetched out{normalize_project_name(record.name), {}, record.last_serial, {}, std::string(result.res.header("etag")), {}};
+    fetched out{normalize_project_name(record.name), {}, record.last_serial, {}, std::string(result.res.header("etag")), {}, attempts};
     if (options_.follow_deps) {
         for (const auto& requirement : record.requires_dist)
             if (auto name = requirement_name(requirement)) out.discovered.push_back(normalize_project_name(*name));

@@ -1,0 +1,31 @@
+#include <harvest/export/dataset_directory.hpp>
+
+#include <harvest/error.hpp>
+#include <harvest/export/compressor.hpp>
+
+namespace harvest::exporting {
+namespace fs = std::filesystem;
+
+dataset_directory::dataset_directory(const std::string& out) : out_(out) {
+    const fs::path p(out);
+    file_name_ = p.filename().string();
+    const auto c = compression_for(out);
+    const auto stem = c ? file_name_.substr(0, file_name_.size() - extension(*c).size()) : file_name_;
+    root_ = p.parent_path() / stem;
+}
+
+void dataset_directory::check() const {
+    auto bad = [&](const std::string& why) { return failure(errc::invalid_input, "out", out_ + ": " + why); };
+    std::error_code ec;
+    const auto status = fs::symlink_status(root_, ec);
+    if (!fs::exists(status)) return;
+    if (!fs::is_directory(fs::status(root_, ec)))
+        throw bad("the dataset goes into the directory " + root_.string() + ", which is a file (move it, or choose another --out)");
+    if (fs::is_directory(private_dir(), ec) || fs::is_empty(root_, ec)) return;
+    throw bad("the dataset goes into the directory " + root_.string() +
+              ", which holds other files and no .harvest/ (not a harvest dataset; choose another --out)");
+}
+
+void dataset_directory::create() const { fs::create_directories(private_dir()); }
+
+} // namespace harvest::exporting
