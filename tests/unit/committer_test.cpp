@@ -128,7 +128,7 @@ TEST_CASE("committer: each batch's lines, target states and shard progress are c
     CHECK(c.busy().count() > 0);
 }
 
-TEST_CASE("committer: each committed batch appends one per-target line with its line's size; a failed batch appends none") {
+TEST_CASE("committer: each committed batch appends one per-target line with its line's size, and a failed batch none") {
     new_dataset ds;
     auto target = ds.target();
     target.targets_log = ds.d.dir / "targets.jsonl";
