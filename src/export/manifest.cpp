@@ -41,7 +41,7 @@ std::string manifest::to_json() const {
             .key("finished_at").value(r.finished_at).key("finish_reason").value(r.finish_reason).key("records").value(r.records)
             .key("unchanged").value(r.unchanged).key("failures").value(r.failures).end_object();
     w.end_array();
-    w.key("records").value(records()).key("failures").value(failures);
+    w.key("records").value(records()).key("failures").value(failures).key("incomplete").value(incomplete).key("stale").value(stale);
     w.end_object();
     return out + "\n";
 }
@@ -86,6 +86,8 @@ manifest read_manifest(const std::filesystem::path& path) {
             m.runs.push_back({static_cast<std::int64_t>(number(r, "run")), text(r, "mode"), text(r, "started_at"), text(r, "finished_at"),
                               text(r, "finish_reason"), number(r, "records"), number(r, "unchanged"), number(r, "failures")});
     m.failures = number(doc, "failures");
+    m.incomplete = number(doc, "incomplete");
+    m.stale = number(doc, "stale");
     return m;
 }
 

@@ -768,6 +768,7 @@ client::~client() = default;
 
 asio::awaitable<fetch_result> client::fetch(const request& req) { return impl_->fetch(req); }
 void client::cancel_all() { impl_->cancel_all(); }
+asio::awaitable<bool> client::sleep_for(std::chrono::milliseconds d) { return impl_->sleep_until(clock::now() + d); }
 std::size_t client::in_flight() const noexcept { return impl_->workers.in_use(); }
 const client_stats& client::stats() const { return impl_->current_stats(); }
 const client_options& client::options() const noexcept { return impl_->options; }

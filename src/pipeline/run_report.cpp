@@ -95,7 +95,7 @@ std::string summary_text(const run_report& r, std::string_view written_to, const
                   "  elapsed           %.2f s\n"
                   "  rate              %.1f records/s\n",
                   r.finish_reason.c_str(), static_cast<unsigned long long>(r.records), static_cast<int>(written_to.size()), written_to.data(),
-                  r.unchanged, r.incomplete, r.incomplete ? "  (written without part of their data: --resume or --incremental fetches them again)" : "",
+                  r.unchanged, r.incomplete, r.incomplete ? "  (written without part of their data, or from a stale page: --resume or --incremental fetches them again)" : "",
                   r.failures.size(), where.c_str(), static_cast<unsigned long long>(s.attempts), statuses.c_str(),
                   r.requests_per_record(), static_cast<unsigned long long>(s.retries), static_cast<double>(s.bytes) / 1e6, r.elapsed_seconds,
                   r.records_per_second());
@@ -172,6 +172,10 @@ exporting::manifest dataset_manifest(const state::state_store& state, exporting:
         head.runs.push_back({r.run, r.mode, r.started_at, r.finished_at, r.finish_reason.empty() ? "crashed" : r.finish_reason, r.records,
                              r.unchanged, r.failures});
     head.failures = state.failures(head.source).size();
+    for (const auto& reason : state.incomplete_reasons(head.source)) {
+        ++head.incomplete;
+        head.stale += reason.starts_with(sources::stale_page_reason);
+    }
     return head;
 }
 

@@ -34,10 +34,12 @@ void scheduler::resume_from_state(const std::function<std::optional<sources::tar
             continue;
         }
         if (state::plan_target(&known, std::nullopt, options_.mode, options_.retry_failed).kind != state::plan_kind::fetch) continue;
-        // A permanent failure with an index serial waits for the listing, which says whether it changed.
-        if (options_.mode == state::run_mode::incremental && known.status == state::target_status::failed && known.permanent &&
-            known.last_serial && !options_.retry_failed)
-            continue;
+        // A target the index tracks waits for the listing, which brings its serial: a permanent
+        // failure is asked again only if it changed, a record written from a stale page only
+        // with the serial to check the next page against.
+        const bool waits_for_listing = (known.status == state::target_status::failed && known.permanent && !options_.retry_failed) ||
+                                       (known.status == state::target_status::done && known.incomplete);
+        if (options_.mode == state::run_mode::incremental && known.last_serial && waits_for_listing) continue;
         // An id the source no longer accepts stays in failures.jsonl if it failed.
         if (auto t = parse(id)) queue_.push_back(std::move(*t));
     }

@@ -289,6 +289,14 @@ std::vector<stored_failure> state_store::failures(const std::string& source) con
     return out;
 }
 
+std::vector<std::string> state_store::incomplete_reasons(const std::string& source) const {
+    statement s(db_, "SELECT reason FROM targets WHERE source = ? AND status = 'done' AND incomplete = 1", path_.string());
+    s.bind(1, source);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+}
+
 std::vector<stored_shard> state_store::shards() const {
     statement s(db_, "SELECT name, split, run, complete, temp, records, bytes, sha256 FROM shards ORDER BY run, name", path_.string());
     std::vector<stored_shard> out;

@@ -701,3 +701,52 @@ TEST_CASE("collect: one directory per dataset: a file or a foreign folder in its
     CHECK_FALSE(fs::exists(old_state.string() + ".lock"));
     CHECK(dataset_ids(old).size() == 2);
 }
+
+TEST_CASE("collect --source pypi: without the deprecated releases, versions come from the PEP 691 page, and every record equals the one from the recorded shape") {
+    harvest::fixture::fixture_catalog today(HARVEST_FIXTURE_DIR, 0, 0, harvest::fixture::pypi_json_shape::without_releases);
+    running_server recorded_server, today_server(fixture_options{}, today);
+    temp_dir dir;
+    const std::string names = "cage\nboolean.py\ncelery\ndistribute\ndjango-split-settings\nhbmqtt\nluigi\npendulum\npoetry\npsycopg2\npytest\n"
+                              "requests\nsix\nblack==21.11b0\n";
+    auto a = run_process(pypi_args(recorded_server.port(), dir.path / "recorded.jsonl", {"--ids", "-"}), 60s, names);
+    auto b = run_process(pypi_args(today_server.port(), dir.path / "today.jsonl", {"--ids", "-"}), 60s, names);
+    REQUIRE_MESSAGE(a.exit_code == 0, a.err);
+    REQUIRE_MESSAGE(b.exit_code == 0, b.err);
+    auto routes = [](std::uint16_t port) {
+        std::map<std::string, int> n;
+        for (const auto& e : server_log(port)) ++n[e.route];
+        return n;
+    };
+    // One request per project with releases; the index page besides for today's shape and a release.
+    CHECK(routes(recorded_server.port()) == std::map<std::string, int>{{"pypi_project", 13}, {"pypi_release", 1}, {"simple_project", 1}});
+    CHECK(routes(today_server.port()) == std::map<std::string, int>{{"pypi_project", 13}, {"pypi_release", 1}, {"simple_project", 14}});
+
+    simdjson::dom::parser pa, pb;
+    const auto lines_a = lines_of(read_text(data_file(dir.path / "recorded.jsonl")));
+    std::map<std::string, std::string> by_id;
+    for (const auto& line : lines_of(read_text(data_file(dir.path / "today.jsonl")))) by_id[line.substr(7, line.find('"', 7) - 7)] = line;
+    REQUIRE(lines_a.size() == 14);
+    std::size_t compared = 0;
+    for (const auto& line : lines_a) {
+        const auto id = line.substr(7, line.find('"', 7) - 7);
+        INFO(id);
+        REQUIRE(by_id.contains(id));
+        simdjson::dom::object ra = pa.parse(line)["record"], rb = pb.parse(by_id[id])["record"];
+        CHECK(std::string_view(rb["versions_from"]) == "index_api");
+        CHECK(std::string_view(ra["versions_from"]) == (id.find("==") == std::string::npos ? "json_api" : "index_api"));
+        std::size_t fields = 0;
+        for (auto [key, value] : ra) {
+            if (key == "versions_from") continue;
+            INFO(key);
+            CHECK(simdjson::minify(value) == simdjson::minify(rb[key].value()));
+            ++fields;
+        }
+        std::size_t fields_b = 0;
+        for (auto [key, value] : rb) fields_b += key != "versions_from" && key != "project_status";
+        CHECK(fields == fields_b); // nothing only one shape has, but where the record came from
+        CHECK(fields >= 14);
+        ++compared;
+    }
+    CHECK(compared == 14);
+    CHECK(by_id["black==21.11b0"].find(R"("versions":["21.11b0"],"release_count":1)") != std::string::npos); // no longer [] and 0
+}

@@ -67,8 +67,9 @@ TEST_CASE("black 21.11b0: a yanked release with its reason, the serial falls bac
     CHECK(r.yanked == true);
     CHECK(r.yanked_reason == "Broken regex dependency. Use 21.11b1 instead.");
     CHECK(r.requires_dist.size() == 16);
-    CHECK(r.release_count == 0); // the release route has no releases
-    CHECK(r.latest_upload == "2021-11-17T02:32:16.396821Z");
+    CHECK(r.release_count == 0); // the release route has no releases: the index API fills these
+    CHECK(r.versions_from.empty());
+    CHECK_FALSE(r.latest_upload);
     CHECK(r.last_serial == 12001998u);
     CHECK(r.vulnerability_count == 0u);
 }
@@ -214,4 +215,40 @@ TEST_CASE("PEP 691 index as a stream: the recorded example, and bodies that are 
     error.clear();
     stream_entries(R"({"projects": [{"name": "a"}, {"name": "b")", 3, skipped, error);
     CHECK(error == "PEP 691 index: field 'projects': expected a complete array");
+}
+
+TEST_CASE("PEP 691 project page: versions ordered by first upload as the JSON API orders releases, status, newest upload") {
+    simdjson::ondemand::parser parser;
+    pypi_record r;
+    r.name = "Django_Split.Settings";
+    std::string body = R"({"meta":{"api-version":"1.4"},"name":"django-split-settings","project-status":{"status":"archived"},
+      "versions":["0.9","1.0","1.0.1","2.0"],
+      "files":[{"filename":"django-split-settings-1.0.1.tar.gz","upload-time":"2020-03-01T00:00:00Z"},
+               {"filename":"django_split_settings-1.0-py3-none-any.whl","upload-time":"2019-06-01T00:00:00Z"},
+               {"filename":"django-split-settings-1.0.zip","upload-time":"2019-05-01T00:00:00Z"},
+               {"filename":"django_split_settings-0.9-py2-none-any.whl","upload-time":"2021-01-01T00:00:00Z"},
+               {"filename":"unrelated-2.0.tar.gz","upload-time":"2022-01-01T00:00:00Z"}]})";
+    REQUIRE(parse_simple_project(parser, body, r) == "");
+    // 1.0 first (its zip), then 1.0.1 (not taken for 1.0), 0.9 (uploaded late), 2.0 without files last.
+    CHECK(r.versions == std::vector<std::string>{"1.0", "1.0.1", "0.9", "2.0"});
+    CHECK(r.release_count == 4);
+    CHECK(r.latest_upload == "2022-01-01T00:00:00Z"); // every file counts for the newest upload
+    CHECK(r.project_status == "archived");
+    CHECK(r.versions_from == "index_api");
+}
+
+TEST_CASE("PEP 691 project page: the recorded attrs page, and a page before PEP 700 (no versions) is an error naming the field") {
+    simdjson::ondemand::parser parser;
+    pypi_record r;
+    r.name = "attrs";
+    auto attrs = fixture_text("pypi/simple/attrs.json");
+    REQUIRE(parse_simple_project(parser, attrs, r) == "");
+    CHECK(r.versions == std::vector<std::string>{"17.4.0"});
+    CHECK(r.latest_upload == "2017-12-30T08:20:08.575620Z");
+    CHECK(r.project_status == "active");
+    pypi_record old;
+    old.name = "argset";
+    auto argset = fixture_text("pypi/simple/argset.json");
+    CHECK(parse_simple_project(parser, argset, old) == "PEP 691 project page: field 'versions': expected an array (PEP 700, api-version 1.1 or later)");
+    CHECK(old.versions_from.empty()); // untouched
 }

@@ -89,6 +89,7 @@ void derive_simple_files(dom::object releases, std::string& files, std::string& 
             if (file["size"].get(size) == simdjson::SUCCESS) fw.key("size").value(size);
             std::string_view t;
             if (file["upload_time_iso_8601"].get(t) == simdjson::SUCCESS) fw.key("upload-time").value(t);
+            else if (file["upload_time"].get(t) == simdjson::SUCCESS) fw.key("upload-time").value(std::string(t) + "Z"); // old bodies: naive UTC
             bool yanked = false;
             if (file["yanked"].get(yanked) != simdjson::SUCCESS) yanked = false;
             std::string_view reason;
@@ -156,7 +157,8 @@ struct fixture_catalog::glycan_record {
     std::optional<body> recorded_gtcid2seqs;
 };
 
-fixture_catalog::fixture_catalog(const fs::path& root, std::size_t synthesize, std::size_t dead) : synthesize_(synthesize), dead_(dead) {
+fixture_catalog::fixture_catalog(const fs::path& root, std::size_t synthesize, std::size_t dead, pypi_json_shape shape)
+    : synthesize_(synthesize), dead_(dead), shape_(shape) {
     if (!fs::is_directory(root))
         throw std::runtime_error("fixture-server: fixture directory not found: " + root.string());
     load_pypi(root / "pypi");
@@ -195,9 +197,10 @@ void fixture_catalog::load_pypi(const fs::path& dir) {
         }
         t.description = std::string(string_or(info["description"], ""));
         if (t.description.size() < 64) t.description = std::string(string_or(info["summary"], name)) + "\n\n";
+        const bool keep_releases = shape_ == pypi_json_shape::recorded;
         for (std::string_view key : {"releases", "urls", "vulnerabilities"}) {
             auto v = doc[key];
-            if (v.error()) continue;
+            if (v.error() || (key == "releases" && !keep_releases)) continue;
             if (!t.tail.empty()) t.tail += ',';
             append_json_string(t.tail, key);
             t.tail += ':' + simdjson::minify(v.value_unsafe());
@@ -206,6 +209,16 @@ void fixture_catalog::load_pypi(const fs::path& dir) {
         if (doc["releases"].get(releases) == simdjson::SUCCESS) derive_simple_files(releases, t.simple_files, t.simple_versions);
         else { t.simple_files = "[]"; t.simple_versions = "[]"; }
 
+        if (!keep_releases && !doc["releases"].error()) { // every member as recorded but `releases`
+            std::string without = "{";
+            for (auto [key, value] : doc) {
+                if (key == "releases") continue;
+                if (without.size() > 1) without += ',';
+                append_json_string(without, key);
+                without += ':' + simdjson::minify(value);
+            }
+            text = without + "}";
+        }
         auto& project = projects_[canonical];
         project.view = pypi_project_view{name, serial, make_body(std::move(text))};
         project.simple = make_body(simple_project_json(canonical, serial, t.simple_files, t.simple_versions));
@@ -218,6 +231,7 @@ void fixture_catalog::load_pypi(const fs::path& dir) {
             if (!project_dir.is_directory()) continue;
             const auto canonical = sources::normalize_project_name(project_dir.path().filename().string());
             auto& project = projects_[canonical];
+            std::map<std::string, std::string> files_by_version; // for a project known only by releases: its PEP 691 page
             for (const auto& f : fs::directory_iterator(project_dir.path())) {
                 if (f.path().extension() != ".json") continue;
                 std::string text = read_file(f.path());
@@ -228,7 +242,20 @@ void fixture_catalog::load_pypi(const fs::path& dir) {
                     project.view.name = std::string(string_or(doc["info"]["name"], canonical));
                     project.view.serial = 1'000'000 + fnv1a(canonical) % 9'000'000;
                 }
+                if (dom::array urls; doc["urls"].get(urls) == simdjson::SUCCESS) files_by_version[f.path().stem().string()] = simdjson::minify(urls);
                 project.releases.emplace(f.path().stem().string(), make_body(std::move(text)));
+            }
+            if (!project.simple) { // the release bodies' own files (`urls`), as the index would list them
+                std::string releases = "{";
+                for (const auto& [version, files] : files_by_version) {
+                    if (releases.size() > 1) releases += ',';
+                    append_json_string(releases, version);
+                    releases += ':' + files;
+                }
+                releases += '}';
+                std::string files, versions;
+                derive_simple_files(parser.parse(releases).get_object().value(), files, versions);
+                project.simple = make_body(simple_project_json(canonical, project.view.serial, files, versions));
             }
         }
     }

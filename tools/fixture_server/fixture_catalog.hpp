@@ -28,11 +28,16 @@ struct pypi_project_view {
     std::optional<body> json; // GET /pypi/<name>/json; absent when only releases were recorded
 };
 
+// The shape of /pypi/<name>/json: as recorded, or as PyPI may serve it once the deprecated
+// `releases` is gone (versions then only on the PEP 691 project page, which is the same).
+enum class pypi_json_shape { recorded, without_releases };
+
 class fixture_catalog {
 public:
     // `dead`: that many more names in the PyPI index (dead-project-000000, ...) whose JSON is a
     // 404, as for the projects without releases the real index lists.
-    fixture_catalog(const std::filesystem::path& root, std::size_t synthesize, std::size_t dead = 0);
+    fixture_catalog(const std::filesystem::path& root, std::size_t synthesize, std::size_t dead = 0,
+                    pypi_json_shape shape = pypi_json_shape::recorded);
     ~fixture_catalog();
     fixture_catalog(const fixture_catalog&) = delete;
     fixture_catalog& operator=(const fixture_catalog&) = delete;
@@ -78,6 +83,7 @@ private:
 
     std::size_t synthesize_;
     std::size_t dead_;
+    pypi_json_shape shape_;
     std::map<std::string, real_project, std::less<>> projects_;
     std::vector<pypi_template> templates_;
     body simple_index_json_;

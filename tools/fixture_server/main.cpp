@@ -23,12 +23,15 @@ int main(int argc, char** argv) {
     std::string faults;
     std::string tls_cert, tls_key, log_file;
     bool no_gzip = false, no_keep_alive = false;
+    std::string pypi_json = "recorded";
 
     app.add_option("--address", options.address, "Address to listen on")->capture_default_str();
     app.add_option("--port", options.port, "Port to listen on; 0 picks a free one")->capture_default_str();
     app.add_flag("--print-port", print_port, "Print the port on stdout once listening");
     app.add_option("--data", data_dir, "Fixture directory (data/fixtures of the repository)")->capture_default_str()->check(CLI::ExistingDirectory);
     app.add_option("--dead", dead, "Names the PyPI index lists whose JSON is a 404 (projects without releases)")->capture_default_str()->check(CLI::Range(0, 10'000'000));
+    app.add_option("--pypi-json", pypi_json, "Project JSON as recorded, or 'without-releases': as PyPI serves it once the deprecated releases key is gone")
+        ->capture_default_str()->check(CLI::IsMember({"recorded", "without-releases"}));
     app.add_option("--synthesize", synthesize, "Extra deterministic records per source, built from the real shapes")->capture_default_str()->check(CLI::Range(0, 10'000'000));
     app.add_option("--latency-ms", latency_ms, "Delay before every data response")->capture_default_str()->check(CLI::Range(0, 3'600'000));
     app.add_option("--jitter-ms", jitter_ms, "Uniform extra delay in [0, jitter]")->capture_default_str()->check(CLI::Range(0, 3'600'000));
@@ -73,7 +76,8 @@ int main(int argc, char** argv) {
     }
 
     try {
-        fixture::fixture_catalog catalog(data_dir, synthesize, dead);
+        fixture::fixture_catalog catalog(data_dir, synthesize, dead,
+                                         pypi_json == "recorded" ? fixture::pypi_json_shape::recorded : fixture::pypi_json_shape::without_releases);
         boost::asio::io_context ioc(1);
         fixture::fixture_server server(ioc, catalog, options);
         server.start();

@@ -36,6 +36,8 @@ struct manifest {
     std::vector<manifest_file> files; // in the order they were written
     std::vector<manifest_run> runs;
     std::uint64_t failures = 0;
+    std::uint64_t incomplete = 0; // records written without part of their data, or from a stale page (fetched again later)
+    std::uint64_t stale = 0;      // of those, written from a stale page
 
     std::uint64_t records() const noexcept;
     std::map<std::string, std::uint64_t> split_records() const;

@@ -60,6 +60,8 @@ public:
 
     // Ends every pending and future fetch with errc::cancelled and closes every connection.
     void cancel_all();
+    // A source's own wait between requests (a stale page's backoff); false when cancel_all ended it.
+    boost::asio::awaitable<bool> sleep_for(std::chrono::milliseconds d);
 
     std::size_t in_flight() const noexcept;
     const client_stats& stats() const; // hosts' paces as of now

@@ -40,13 +40,18 @@ inline bool is_permanent_status(unsigned status) noexcept {
     return status >= 400 && status < 500 && status != 408 && status != 429;
 }
 
+// The start of `incomplete` for a record written from a stale copy (a CDN's page older than the
+// index said the project is): complete, but not the newest.
+inline constexpr std::string_view stale_page_reason = "stale page";
+
 struct fetched {
     std::string id; // the record's canonical id (a renamed project answers under its new name)
     record_ptr record;
     std::optional<std::uint64_t> revision; // the record's own change counter (PyPI's X-PyPI-Last-Serial)
     std::vector<std::string> discovered; // ids this record points at (--follow-deps)
     std::string etag;                    // validator for the next revalidation, if the service sent one
-    std::string incomplete;              // why part of the record is missing (a service failed): written, and fetched again later
+    std::string incomplete;              // why part of the record is missing (a service failed), or why it is not current
+                                         // (stale_page_reason...): written, and fetched again later
     int attempts = 0;                    // HTTP requests it took, retries included
 };
 

@@ -109,6 +109,8 @@ public:
 
     std::unordered_map<std::string, target_state> targets(const std::string& source) const;
     std::vector<stored_failure> failures(const std::string& source) const;
+    // Why each record written incomplete (or from a stale page) is so, one reason per record.
+    std::vector<std::string> incomplete_reasons(const std::string& source) const;
     std::vector<stored_shard> shards() const;
 
     // One batch: target changes, discovered targets (added as pending when new) and the progress

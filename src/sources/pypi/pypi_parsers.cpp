@@ -94,6 +94,14 @@ struct release_info {
     std::size_t order = 0;
 };
 
+// Versions by first upload; those without an upload time (no files) last, in listed order.
+void order_by_first_upload(std::vector<release_info>& releases) {
+    std::stable_sort(releases.begin(), releases.end(), [](const release_info& a, const release_info& b) {
+        if (a.first_upload && b.first_upload) return *a.first_upload < *b.first_upload;
+        return a.first_upload.has_value() && !b.first_upload.has_value();
+    });
+}
+
 // Reads one file list (a release's files, or `urls`): earliest and latest upload times.
 std::string scan_files(ondemand::value v, std::string_view field, std::optional<std::string>& first, std::optional<std::string>& latest) {
     if (is_null(v)) return {};
@@ -109,8 +117,9 @@ std::string scan_files(ondemand::value v, std::string_view field, std::optional<
             if (k == "upload_time_iso_8601" && !read_string(attr.value(), iso)) return field_error(what, std::string(field) + "[].upload_time_iso_8601", "a string");
             if (k == "upload_time" && !read_string(attr.value(), plain)) return field_error(what, std::string(field) + "[].upload_time", "a string");
         }
-        // Both forms start "YYYY-MM-DDTHH:MM:SS", so they compare as strings.
-        std::optional<std::string> when = iso ? iso : plain;
+        // Both forms start "YYYY-MM-DDTHH:MM:SS", so they compare as strings; the plain one is
+        // PyPI's UTC without a zone, said as the index API says every upload time.
+        std::optional<std::string> when = iso ? iso : plain ? std::optional(*plain + "Z") : std::nullopt;
         if (!when) continue;
         if (!first || *when < *first) first = *when;
         if (!latest || *when > *latest) latest = *when;
@@ -147,6 +156,7 @@ std::string parse_pypi_project(ondemand::parser& parser, std::string& body, bool
             if (serial && *serial > 0) r.last_serial = static_cast<std::uint64_t>(*serial); // poetry's fixtures zero it
         } else if (key == "releases") {
             if (is_null(v)) continue;
+            r.versions_from = "json_api";
             ondemand::object rel;
             if (v.get_object().get(rel) != simdjson::SUCCESS) return field_error(what, "releases", "an object");
             for (auto release : rel) {
@@ -173,14 +183,104 @@ std::string parse_pypi_project(ondemand::parser& parser, std::string& body, bool
     }
     if (!has_info || r.name.empty()) return field_error(what, "info.name", "a project name");
     r.license = license_expression && !license_expression->empty() ? license_expression : license_text;
-    std::stable_sort(releases.begin(), releases.end(), [](const release_info& a, const release_info& b) {
-        if (a.first_upload && b.first_upload) return *a.first_upload < *b.first_upload;
-        return a.first_upload.has_value() && !b.first_upload.has_value(); // releases with files first
-    });
-    for (auto& rel : releases) r.versions.push_back(std::move(rel.version));
-    r.release_count = r.versions.size();
-    r.latest_upload = std::move(latest);
+    order_by_first_upload(releases);
+    if (!r.versions_from.empty()) {
+        for (auto& rel : releases) r.versions.push_back(std::move(rel.version));
+        r.release_count = r.versions.size();
+        r.latest_upload = std::move(latest);
+    }
     out = std::move(r);
+    return {};
+}
+
+namespace {
+
+constexpr std::string_view simple_what = "PEP 691 project page";
+
+// The version among `versions` that `filename` carries after the project's name (the longest
+// that fits: "1.0.1" over "1.0"), or nullptr.
+const std::string* file_version(std::string_view filename, std::string_view canonical, const std::vector<std::string>& versions) {
+    for (auto dash = filename.find('-'); dash != std::string_view::npos; dash = filename.find('-', dash + 1)) {
+        if (normalize_project_name(filename.substr(0, dash)) != canonical) continue;
+        const auto rest = filename.substr(dash + 1);
+        const std::string* best = nullptr;
+        for (const auto& v : versions)
+            if (rest.starts_with(v) && (rest.size() == v.size() || rest[v.size()] == '-' || rest[v.size()] == '.') && (!best || v.size() > best->size()))
+                best = &v;
+        if (best) return best;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+std::string parse_simple_project(ondemand::parser& parser, std::string& body, pypi_record& out) {
+    auto malformed = [](simdjson::error_code e) { return std::string(simple_what) + ": malformed JSON (" + simdjson::error_message(e) + ")"; };
+    ondemand::document doc;
+    if (auto e = parser.iterate(padded(body)).get(doc)) return malformed(e);
+    ondemand::object obj;
+    if (doc.get_object().get(obj) != simdjson::SUCCESS) return std::string(simple_what) + ": expected a JSON object";
+    struct file_time {
+        std::string filename, upload_time;
+    };
+    std::vector<file_time> files;
+    std::vector<std::string> versions;
+    std::optional<std::string> status;
+    bool has_versions = false;
+    for (auto field : obj) {
+        std::string_view key;
+        if (auto e = field.unescaped_key().get(key)) return malformed(e);
+        ondemand::value v;
+        if (auto e = field.value().get(v)) return malformed(e);
+        if (key == "versions") {
+            if (!read_string_list(v, versions)) return field_error(simple_what, "versions", "an array of strings");
+            has_versions = true;
+        } else if (key == "project-status") {
+            ondemand::object s;
+            if (v.get_object().get(s) != simdjson::SUCCESS) return field_error(simple_what, "project-status", "an object");
+            for (auto sf : s) {
+                std::string_view k;
+                if (sf.unescaped_key().get(k) != simdjson::SUCCESS) return malformed(simdjson::TAPE_ERROR);
+                if (k == "status" && !read_string(sf.value(), status)) return field_error(simple_what, "project-status.status", "a string");
+            }
+        } else if (key == "files") {
+            ondemand::array arr;
+            if (v.get_array().get(arr) != simdjson::SUCCESS) return field_error(simple_what, "files", "an array");
+            for (auto f : arr) {
+                ondemand::object file;
+                if (f.get_object().get(file) != simdjson::SUCCESS) return field_error(simple_what, "files", "an array of file objects");
+                std::optional<std::string> filename, uploaded;
+                for (auto attr : file) {
+                    std::string_view k;
+                    if (attr.unescaped_key().get(k) != simdjson::SUCCESS) return malformed(simdjson::TAPE_ERROR);
+                    if (k == "filename" && !read_string(attr.value(), filename)) return field_error(simple_what, "files[].filename", "a string");
+                    if (k == "upload-time" && !read_string(attr.value(), uploaded)) return field_error(simple_what, "files[].upload-time", "a string");
+                }
+                if (filename) files.push_back({std::move(*filename), uploaded.value_or("")});
+            }
+        }
+    }
+    // PEP 700 (api-version 1.1) added `versions`; an older page has none to order.
+    if (!has_versions) return field_error(simple_what, "versions", "an array (PEP 700, api-version 1.1 or later)");
+    const auto canonical = normalize_project_name(out.name);
+    std::vector<release_info> releases;
+    for (std::size_t i = 0; i < versions.size(); ++i) releases.push_back({versions[i], std::nullopt, i});
+    std::optional<std::string> latest;
+    for (const auto& f : files) {
+        if (f.upload_time.empty()) continue;
+        if (!latest || f.upload_time > *latest) latest = f.upload_time;
+        const auto* v = file_version(f.filename, canonical, versions);
+        if (!v) continue;
+        auto& rel = releases[static_cast<std::size_t>(v - versions.data())];
+        if (!rel.first_upload || f.upload_time < *rel.first_upload) rel.first_upload = f.upload_time;
+    }
+    order_by_first_upload(releases);
+    out.versions.clear();
+    for (auto& rel : releases) out.versions.push_back(std::move(rel.version));
+    out.release_count = out.versions.size();
+    out.latest_upload = std::move(latest);
+    out.project_status = std::move(status);
+    out.versions_from = "index_api";
     return {};
 }
 

@@ -39,6 +39,8 @@ void write_record_object(json_writer& w, const pypi_record& r) {
     string_array(w, "versions", r.versions);
     w.key("release_count").value(static_cast<std::uint64_t>(r.release_count));
     write_optional(w, "latest_upload", r.latest_upload);
+    if (!r.versions_from.empty()) w.key("versions_from").value(r.versions_from);
+    write_optional(w, "project_status", r.project_status);
     write_optional(w, "yanked", r.yanked);
     write_optional(w, "yanked_reason", r.yanked_reason);
     write_optional(w, "last_serial", r.last_serial);

@@ -39,8 +39,9 @@ std::optional<std::uint64_t> serial_header(const http::response& res) {
     return serial;
 }
 
-// A CDN may answer from a page cached before the index's serial: asked again, past the cache.
-constexpr int stale_page_attempts = 3;
+// A CDN may answer from a page cached before the index's serial, for hours (warehouse #12214):
+// asked again after 1 s, 2 s, 4 s ... (bandersnatch waits 1 s, 2 s) while the retry budget lasts.
+constexpr std::chrono::milliseconds first_stale_wait{1000};
 
 } // namespace
 
@@ -121,27 +122,62 @@ asio::awaitable<outcome> pypi_source::fetch(const target& t) {
     };
     http::fetch_result result;
     int attempts = 0; // every request, stale copies included
-    for (int attempt = 1;; ++attempt) {
+    std::string stale; // why the page kept is older than the index says it is
+    std::optional<pypi_record> newest; // the newest stale page seen, kept if no fresh one comes
+    std::uint64_t newest_serial = 0;
+    std::string newest_etag;
+    std::chrono::milliseconds waited{0};
+    for (auto wait = first_stale_wait;; wait *= 2) {
         result = co_await client_.fetch(req);
         attempts += result.attempts;
         if (!result.ok()) co_return failure(t, req.url, result, result.error, result.ec == errc::malformed_body);
         const auto serial = serial_header(result.res);
         // bandersnatch's rule: a page older than the index's serial for it is a stale CDN copy.
-        const bool stale = t.revision && serial && *serial < *t.revision && (result.res.status == 200 || result.res.status == 304);
-        if (!stale) break;
-        if (attempt == stale_page_attempts)
-            co_return failure(t, req.url, result, "stale page: X-PyPI-Last-Serial " + std::to_string(*serial) + " is older than the index's " +
-                                                      std::to_string(*t.revision) + " after " + std::to_string(attempt) + " attempts");
+        if (!(t.revision && serial && *serial < *t.revision && (result.res.status == 200 || result.res.status == 304))) {
+            stale.clear(); // fresh at last
+            newest.reset();
+            break;
+        }
+        if (result.res.status == 200 && *serial > newest_serial) {
+            newest = record;
+            newest_serial = *serial;
+            newest_etag = result.res.header("etag");
+        }
+        stale = "stale page: X-PyPI-Last-Serial " + std::to_string(newest_serial ? newest_serial : *serial) + " is older than the index's " +
+                std::to_string(*t.revision) + " after " + std::to_string(attempts) + " requests";
+        // Out of budget: the newest page seen is written with its own serial, marked stale, so
+        // the next run asks again; a 304 keeps the record as it is.
+        if (waited + wait > client_.options().retry.budget || result.res.status == 304) break;
         log_.debug("stale page for " + t.id + ": X-PyPI-Last-Serial " + std::to_string(*serial) + " is older than the index's " +
-                       std::to_string(*t.revision) + "; asking again",
-                   {{"id", t.id}, {"page_serial", *serial}, {"index_serial", *t.revision}, {"attempt", attempt}});
-        if (attempt == 1) req.headers.emplace_back("Cache-Control", "no-cache");
+                       std::to_string(*t.revision) + "; asking again in " + std::to_string(wait.count()) + " ms",
+                   {{"id", t.id}, {"page_serial", *serial}, {"index_serial", *t.revision}, {"wait_ms", wait.count()}});
+        if (!co_await client_.sleep_for(wait)) co_return failure(t, req.url, result, stale + ": cancelled");
+        waited += wait;
+        if (req.headers.empty() || req.headers.back().first != "Cache-Control") req.headers.emplace_back("Cache-Control", "no-cache");
     }
     if (result.res.status == 304 && !t.etag.empty()) co_return not_modified{t.id, std::string(result.res.header("etag")), attempts};
     if (result.res.status == 404) co_return failure(t, req.url, result, "not found (HTTP 404)");
     if (result.res.status != 200) co_return failure(t, req.url, result, "HTTP " + std::to_string(result.res.status));
-    record.last_serial = serial_header(result.res); // the body was parsed by check_body
-    fetched out{normalize_project_name(record.name), {}, record.last_serial, {}, std::string(result.res.header("etag")), {}, attempts};
+    std::string etag(result.res.header("etag"));
+    if (!stale.empty() && newest) { // the newest stale page, with its own serial
+        record = std::move(*newest);
+        etag = std::move(newest_etag);
+        if (!record.last_serial) record.last_serial = newest_serial;
+    }
+    if (!record.last_serial) record.last_serial = serial_header(result.res); // the body was parsed by check_body
+    // Today's JSON API (and every release route) has no `releases`: versions, upload times and
+    // status come from the project's PEP 691 page.
+    if (record.versions_from.empty()) {
+        http::request simple;
+        simple.url = options_.base_url + "/simple/" + std::string(normalize_project_name(project)) + "/";
+        simple.headers.emplace_back("Accept", "application/vnd.pypi.simple.v1+json");
+        simple.check_body = [&](http::response& res) { return parse_simple_project(parser, res.body, record); };
+        const auto index = co_await client_.fetch(simple);
+        attempts += index.attempts;
+        if (!index.ok()) co_return failure(t, simple.url, index, index.error, index.ec == errc::malformed_body);
+        if (index.res.status != 200) co_return failure(t, simple.url, index, "PEP 691 project page answered HTTP " + std::to_string(index.res.status));
+    }
+    fetched out{normalize_project_name(record.name), {}, record.last_serial, {}, std::move(etag), std::move(stale), attempts};
     if (options_.follow_deps) {
         for (const auto& requirement : record.requires_dist)
             if (auto name = requirement_name(requirement)) out.discovered.push_back(normalize_project_name(*name));

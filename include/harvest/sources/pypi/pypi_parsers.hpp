@@ -15,7 +15,17 @@
 
 namespace harvest::sources {
 
+// The JSON API body of a project or a release. With `releases` (deprecated, and absent from
+// the release route) it also fills versions, release_count and latest_upload (versions_from
+// "json_api"); without, they stay empty for parse_simple_project.
 std::string parse_pypi_project(simdjson::ondemand::parser& parser, std::string& body, bool with_description, pypi_record& out);
+
+// The PEP 691 project page (/simple/<name>/, JSON) of the project `out` holds: versions (PEP
+// 700), release_count and latest_upload from its files' upload times (PEP 700), ordered as the
+// JSON API's releases are (by first upload, versions without files last in listed order), and
+// project_status (PEP 792); versions_from "index_api". A file belongs to the version its name
+// carries after the project's name ("celery-4.4.0.tar.gz", "django_split_settings-1.0-py3-...").
+std::string parse_simple_project(simdjson::ondemand::parser& parser, std::string& body, pypi_record& out);
 
 struct index_entry {
     std::string name;

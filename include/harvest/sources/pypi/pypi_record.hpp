@@ -27,6 +27,10 @@ struct pypi_record {
     std::vector<std::string> versions; // by first upload, releases without files last in listed order
     std::size_t release_count = 0;
     std::optional<std::string> latest_upload; // newest upload time of any file, ISO 8601
+    // Which API gave versions, release_count and latest_upload: "json_api" (the project JSON's
+    // `releases`, deprecated) or "index_api" (the PEP 691 project page); empty: neither yet.
+    std::string versions_from;
+    std::optional<std::string> project_status; // PEP 792 (index API only): active, archived, quarantined, deprecated
     std::optional<bool> yanked;
     std::optional<std::string> yanked_reason;
     std::optional<std::uint64_t> last_serial; // body's last_serial, else X-PyPI-Last-Serial
