@@ -55,6 +55,7 @@ struct collect_flags {
     double burst = 1;
     double timeout_s = 0, retry_budget_s = 120, drain_timeout_s = 10, progress_interval_s = 10;
     std::size_t max_body_mb = 64;
+    bool all_markers = false;
 };
 
 void add_collect(CLI::App& app, collect_flags& f) {
@@ -104,6 +105,10 @@ void add_collect(CLI::App& app, collect_flags& f) {
     c->add_option("--drain-timeout", f.drain_timeout_s, "On the first SIGINT/SIGTERM, seconds to let requests in flight finish")->capture_default_str()->check(CLI::Range(0.0, 3600.0));
     c->add_option("--base-url", f.base_url, "Point every service at one host: a PyPI mirror, or harvest-fixture-server (default: the real services)");
     c->add_flag("--follow-deps", cfg.sources.pypi.follow_deps, "pypi: also harvest every requirement's project, recursively (bounded by --target)");
+    c->add_option("--python-version", cfg.sources.pypi.python_version, "pypi --follow-deps: the Python (X.Y) whose dependencies are followed")->capture_default_str();
+    c->add_option("--platform", cfg.sources.pypi.platform, "pypi --follow-deps: the platform whose dependencies are followed")
+        ->capture_default_str()->check(CLI::IsMember({"linux", "windows", "macos"}));
+    c->add_flag("--all-markers", f.all_markers, "pypi --follow-deps: follow every requirement's project, markers not evaluated, no version chosen");
     c->add_flag("--with-description", cfg.sources.pypi.with_description, "pypi: keep the long description (it dominates record size)");
     const harvest::sources::glytoucan_options real;
     c->add_option("--sparql-url", f.sparql_url, "GlyTouCan SPARQL endpoint (default: " + real.sparql_url + "; wins over --base-url)");
@@ -239,6 +244,12 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
                   << "': not an http or https URL (expected e.g. https://mirror.example.org)\n";
         return harvest::cli::exit_usage;
     }
+    cfg.sources.pypi.environment = harvest::sources::environment_for(cfg.sources.pypi.python_version, cfg.sources.pypi.platform);
+    if (!cfg.sources.pypi.environment) {
+        std::cerr << "harvest: --python-version '" << cfg.sources.pypi.python_version << "': expected a Python version as MAJOR.MINOR, e.g. 3.12\n";
+        return harvest::cli::exit_usage;
+    }
+    if (f.all_markers) cfg.sources.pypi.environment.reset();
     const auto* source = harvest::sources::find_source(cfg.source); // --source is checked against the registry
     if (!f.base_url.empty()) source->set_base_url(cfg.sources, f.base_url);
     if (f.sparql_url) cfg.sources.glytoucan.sparql_url = *f.sparql_url;

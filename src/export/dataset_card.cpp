@@ -39,7 +39,7 @@ std::string format_text(std::string_view format) {
 
 } // namespace
 
-std::string dataset_card(const manifest& m, std::string_view name, const card_source& source) {
+std::string dataset_card(const manifest& m, std::string_view name, const card_source& source, const std::vector<std::string>& tables) {
     std::map<std::string, std::vector<const manifest_file*>> by_split;
     for (const auto& f : m.files) by_split[split_name(f.split)].push_back(&f);
     std::map<std::string, std::uint64_t> counts;
@@ -55,6 +55,8 @@ std::string dataset_card(const manifest& m, std::string_view name, const card_so
         out += "  - split: " + yaml_string(split) + "\n    path:\n";
         for (const auto* f : files) out += "    - " + yaml_string(f->path) + "\n";
     }
+    for (const auto& table : tables)
+        out += "- config_name: " + yaml_string(table) + "\n  data_files:\n  - split: \"train\"\n    path:\n    - " + yaml_string(table + "/" + table + ".jsonl") + "\n";
     out += "dataset_info:\n";
     if (m.format != "raw") out += features_yaml(m.format);
     out += "  splits:\n";
@@ -74,6 +76,11 @@ std::string dataset_card(const manifest& m, std::string_view name, const card_so
     out += "## Loading\n\n```python\nimport datasets\nds = datasets.load_dataset(\"path/to/" + std::string(name) +
            "\")  # the files listed above, per split\n\nimport glob, pandas\ndf = pandas.concat(pandas.read_json(f, lines=True) for f in "
            "sorted(glob.glob(\"path/to/" + std::string(name) + "/*.jsonl*\")))\n```\n\n";
+    for (const auto& table : tables)
+        out += "The config `" + table + "` (`" + table + "/" + table + ".jsonl`) is data beside the records" +
+               (table == "edges" ? ": the dependency edges of `--follow-deps` (`from`, `from_version`, `to`, `specifier`, `marker`, `extra`, "
+                                   "`chosen_version`, `problem`).\n\n"
+                                 : ".\n\n");
     out += "## Sources and terms\n\n" + std::string(source.licence_note) + "\n\n";
     out += "## How it was made\n\nharvest " + m.version + ", " + std::to_string(m.runs.size()) + " run(s), the last from " + m.started_at + " to " +
            m.finished_at + " (" + m.finish_reason + "); " + std::to_string(m.failures) +

@@ -3,6 +3,8 @@
 #include <harvest/error.hpp>
 #include <harvest/export/compressor.hpp>
 
+#include <algorithm>
+
 namespace harvest::exporting {
 namespace fs = std::filesystem;
 
@@ -27,5 +29,16 @@ void dataset_directory::check() const {
 }
 
 void dataset_directory::create() const { fs::create_directories(private_dir()); }
+
+std::vector<std::string> dataset_directory::tables() const {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(root_, ec)) {
+        const auto name = e.path().filename().string();
+        if (e.is_directory() && !name.starts_with('.') && fs::is_regular_file(table(name))) out.push_back(name);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
 
 } // namespace harvest::exporting

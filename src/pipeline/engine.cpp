@@ -25,6 +25,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 namespace harvest::pipeline {
@@ -264,8 +265,31 @@ private:
                                                       "/: move the old files away, or use --fresh to delete them and start over");
     }
 
+    // A table's lines of this run after those of earlier runs, each line once.
+    void write_table(const sources::source_table& table) const {
+        const auto path = dataset_->table(table.name);
+        std::string text;
+        std::set<std::string, std::less<>> seen;
+        auto add = [&](std::string_view lines) {
+            for (std::size_t at = 0; at < lines.size();) {
+                const auto end = lines.find('\n', at);
+                const auto line = lines.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+                if (!line.empty() && seen.emplace(line).second) (text += line) += '\n';
+                at = end == std::string_view::npos ? lines.size() : end + 1;
+            }
+        };
+        if (std::ifstream in(path); in) {
+            std::stringstream before;
+            before << in.rdbuf();
+            add(before.str());
+        }
+        add(table.lines);
+        fs::create_directories(path.parent_path());
+        exporting::write_file_atomically(path, text);
+    }
+
     // --fresh: the files the state at `path` lists as the dataset's (in `data_dir`), the
-    // manifest, card, failures, per-target log and the state.
+    // manifest, card, failures, per-target log, tables and the state.
     void discard_dataset(const fs::path& path, const fs::path& data_dir) {
         {
             const state::state_store old(path); // refuses a foreign file before anything is removed
@@ -275,6 +299,7 @@ private:
             }
         }
         for (const auto& file : {dataset_->manifest(), dataset_->card(), dataset_->failures(), dataset_->targets_log()}) fs::remove(file);
+        for (const auto& table : dataset_->tables()) fs::remove_all(dataset_->root() / table);
         for (const auto& suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
     }
 
@@ -519,10 +544,12 @@ private:
             head.started_at = started_at_;
             head.finished_at = utc_now();
             head.finish_reason = result.finish_reason;
+            for (const auto& table : source_->tables()) write_table(table);
             const auto manifest = dataset_manifest(*state_, std::move(head));
             exporting::write_file_atomically(dataset_->manifest(), manifest.to_json());
             exporting::write_file_atomically(dataset_->card(), exporting::dataset_card(manifest, dataset_->root().filename().string(),
-                                                                                        {descriptor_->services, descriptor_->licence, descriptor_->licence_note}));
+                                                                                        {descriptor_->services, descriptor_->licence, descriptor_->licence_note},
+                                                                                        dataset_->tables()));
         }
         r.elapsed_seconds = elapsed_seconds();
         if (config_.summary_file) exporting::write_file_atomically(*config_.summary_file, summary_json(r) + "\n");

@@ -2,6 +2,8 @@
 
 #include <harvest/ascii.hpp>
 #include <harvest/export/json_writer.hpp>
+#include <harvest/sources/pypi/pep440.hpp>
+#include <harvest/sources/pypi/pep508.hpp>
 #include <harvest/sources/pypi/pypi_name.hpp>
 
 #include <simdjson.h>
@@ -11,6 +13,7 @@
 #include <cstdio>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -157,11 +160,13 @@ struct fixture_catalog::glycan_record {
     std::optional<body> recorded_gtcid2seqs;
 };
 
-fixture_catalog::fixture_catalog(const fs::path& root, std::size_t synthesize, std::size_t dead, pypi_json_shape shape)
+fixture_catalog::fixture_catalog(const fs::path& root, std::size_t synthesize, std::size_t dead, pypi_json_shape shape,
+                                 missing_dependencies missing)
     : synthesize_(synthesize), dead_(dead), shape_(shape) {
     if (!fs::is_directory(root))
         throw std::runtime_error("fixture-server: fixture directory not found: " + root.string());
     load_pypi(root / "pypi");
+    if (missing == missing_dependencies::stand_ins) add_dependency_stand_ins();
     build_simple_index();
     load_glycans(root / "glycan");
 }
@@ -283,6 +288,76 @@ void fixture_catalog::load_pypi(const fs::path& dir) {
     }
     if (templates_.empty() && synthesize_ > 0)
         throw std::runtime_error("fixture-server: no PyPI project bodies to synthesize from in " + dir.string());
+}
+
+void fixture_catalog::add_dependency_stand_ins() {
+    // Every version a requirement names, the next patch release after it, and 0.1 and 99.0:
+    // releases on both sides of every bound, so each specifier has a newest match to find.
+    std::map<std::string, std::set<std::string>> versions; // stand-in -> versions
+    dom::parser parser;
+    for (const auto& [canonical, project] : projects_) {
+        if (!project.view.json) continue;
+        dom::array requires_dist;
+        if (parser.parse(*project.view.json->text)["info"]["requires_dist"].get(requires_dist) != simdjson::SUCCESS) continue;
+        for (auto r : requires_dist) {
+            std::string_view text;
+            if (r.get(text) != simdjson::SUCCESS) continue;
+            const auto requirement = sources::parse_requirement(text);
+            if (!requirement) continue;
+            const auto name = sources::normalize_project_name(requirement->name);
+            if (projects_.contains(name)) continue;
+            auto& known = versions[name];
+            known.insert({"0.1", "99.0"});
+            static const std::regex literal(R"([0-9]+(\.[0-9]+)*)");
+            for (std::sregex_iterator it(requirement->specifier.begin(), requirement->specifier.end(), literal), end; it != end; ++it) {
+                auto v = it->str();
+                known.insert(v);
+                const auto dot = v.rfind('.');
+                known.insert(dot == std::string::npos ? v + ".1" : v.substr(0, dot + 1) + std::to_string(std::stoull(v.substr(dot + 1)) + 1));
+            }
+        }
+    }
+    for (const auto& [name, set] : versions) {
+        std::vector<std::string> ordered(set.begin(), set.end());
+        std::sort(ordered.begin(), ordered.end(), [](const std::string& a, const std::string& b) {
+            return *sources::pep440_version::parse(a) < *sources::pep440_version::parse(b);
+        });
+        std::string body = "{\"info\":{\"name\":";
+        append_json_string(body, name);
+        body += ",\"version\":";
+        append_json_string(body, ordered.back());
+        body += ",\"summary\":\"A stand-in for a dependency no body was recorded for\",\"requires_dist\":null},\"releases\":{";
+        for (std::size_t i = 0; i < ordered.size(); ++i) {
+            char when[32];
+            std::snprintf(when, sizeof when, "20%02zu-01-01T00:00:00.000000Z", i % 100);
+            body += (i ? "," : "");
+            append_json_string(body, ordered[i]);
+            const auto filename = name + "-" + ordered[i] + ".tar.gz";
+            body += ":[{\"filename\":";
+            append_json_string(body, filename);
+            body += ",\"url\":";
+            append_json_string(body, "https://files.pythonhosted.org/packages/stand-in/" + filename);
+            body += ",\"upload_time_iso_8601\":\"" + std::string(when) + "\",\"size\":1000}]";
+        }
+        body += "},\"urls\":[]}";
+        dom::object releases = parser.parse(body)["releases"].get_object().value();
+        std::string files, listed;
+        derive_simple_files(releases, files, listed);
+        const std::uint64_t serial = 1'000'000 + fnv1a(name) % 9'000'000;
+        if (shape_ == pypi_json_shape::without_releases) body = body.substr(0, body.find(",\"releases\"")) + ",\"urls\":[]}";
+        auto& project = projects_[name];
+        for (const auto& [version, release_files] : releases) { // /pypi/<name>/<version>/json: that release's info and files
+            std::string release = "{\"info\":{\"name\":";
+            append_json_string(release, name);
+            release += ",\"version\":";
+            append_json_string(release, version);
+            release += ",\"requires_dist\":null},\"urls\":" + simdjson::minify(release_files) + "}";
+            project.releases.emplace(std::string(version), make_body(std::move(release)));
+        }
+        project.view = pypi_project_view{name, serial, make_body(std::move(body))};
+        project.simple = make_body(simple_project_json(name, serial, files, listed));
+    }
+    build_simple_index();
 }
 
 void fixture_catalog::build_simple_index() {

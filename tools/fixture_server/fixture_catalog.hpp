@@ -32,12 +32,17 @@ struct pypi_project_view {
 // `releases` is gone (versions then only on the PEP 691 project page, which is the same).
 enum class pypi_json_shape { recorded, without_releases };
 
+// Projects the recorded ones require but no body was recorded for: 404s, or stand-ins (named
+// and versioned from the requirements that name them, without requirements of their own) so a
+// --follow-deps closure can choose versions against them.
+enum class missing_dependencies { not_found, stand_ins };
+
 class fixture_catalog {
 public:
     // `dead`: that many more names in the PyPI index (dead-project-000000, ...) whose JSON is a
     // 404, as for the projects without releases the real index lists.
     fixture_catalog(const std::filesystem::path& root, std::size_t synthesize, std::size_t dead = 0,
-                    pypi_json_shape shape = pypi_json_shape::recorded);
+                    pypi_json_shape shape = pypi_json_shape::recorded, missing_dependencies missing = missing_dependencies::not_found);
     ~fixture_catalog();
     fixture_catalog(const fixture_catalog&) = delete;
     fixture_catalog& operator=(const fixture_catalog&) = delete;
@@ -68,6 +73,7 @@ private:
     struct glycan_record;
 
     void load_pypi(const std::filesystem::path& dir);
+    void add_dependency_stand_ins();
     void load_glycans(const std::filesystem::path& dir);
     void build_simple_index();
     std::optional<std::size_t> synthetic_pypi_index(std::string_view canonical) const;

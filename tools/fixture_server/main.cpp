@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
     std::string faults;
     std::string tls_cert, tls_key, log_file;
     bool no_gzip = false, no_keep_alive = false;
-    std::string pypi_json = "recorded";
+    std::string pypi_json = "recorded", dependencies = "not-found";
 
     app.add_option("--address", options.address, "Address to listen on")->capture_default_str();
     app.add_option("--port", options.port, "Port to listen on; 0 picks a free one")->capture_default_str();
@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
     app.add_option("--dead", dead, "Names the PyPI index lists whose JSON is a 404 (projects without releases)")->capture_default_str()->check(CLI::Range(0, 10'000'000));
     app.add_option("--pypi-json", pypi_json, "Project JSON as recorded, or 'without-releases': as PyPI serves it once the deprecated releases key is gone")
         ->capture_default_str()->check(CLI::IsMember({"recorded", "without-releases"}));
+    app.add_option("--dependencies", dependencies, "Projects the recorded ones require but were not recorded: not-found (404), or stand-ins versioned from the requirements")
+        ->capture_default_str()->check(CLI::IsMember({"not-found", "stand-ins"}));
     app.add_option("--synthesize", synthesize, "Extra deterministic records per source, built from the real shapes")->capture_default_str()->check(CLI::Range(0, 10'000'000));
     app.add_option("--latency-ms", latency_ms, "Delay before every data response")->capture_default_str()->check(CLI::Range(0, 3'600'000));
     app.add_option("--jitter-ms", jitter_ms, "Uniform extra delay in [0, jitter]")->capture_default_str()->check(CLI::Range(0, 3'600'000));
@@ -77,7 +79,8 @@ int main(int argc, char** argv) {
 
     try {
         fixture::fixture_catalog catalog(data_dir, synthesize, dead,
-                                         pypi_json == "recorded" ? fixture::pypi_json_shape::recorded : fixture::pypi_json_shape::without_releases);
+                                         pypi_json == "recorded" ? fixture::pypi_json_shape::recorded : fixture::pypi_json_shape::without_releases,
+                                         dependencies == "stand-ins" ? fixture::missing_dependencies::stand_ins : fixture::missing_dependencies::not_found);
         boost::asio::io_context ioc(1);
         fixture::fixture_server server(ioc, catalog, options);
         server.start();

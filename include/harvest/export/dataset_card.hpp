@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace harvest::exporting {
 
@@ -18,7 +19,8 @@ struct card_source {
 };
 
 // `name`: the dataset's name (its directory's). A dataset without --split is one split, "train",
-// as the datasets library names a split it is not told about.
-std::string dataset_card(const manifest& m, std::string_view name, const card_source& source);
+// as the datasets library names a split it is not told about. `tables`: data beside the records
+// (TABLE/TABLE.jsonl), each a config of its own.
+std::string dataset_card(const manifest& m, std::string_view name, const card_source& source, const std::vector<std::string>& tables = {});
 
 } // namespace harvest::exporting

@@ -7,6 +7,7 @@
 // overwrite the other's manifest, card or failures.
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace harvest::exporting {
 
@@ -25,6 +26,11 @@ public:
     std::filesystem::path targets_log() const { return private_dir() / "targets.jsonl"; }
     // Where harvest before one-directory datasets kept the state: beside the output.
     std::filesystem::path old_layout_state() const { return out_ + ".state.sqlite"; }
+
+    // A table of data beside the records (PyPI's dependency edges): NAME/NAME.jsonl in the directory.
+    std::filesystem::path table(const std::string& name) const { return root_ / name / (name + ".jsonl"); }
+    // The tables written so far, by name.
+    std::vector<std::string> tables() const;
 
     // Throws harvest::failure (setting "out") when the directory cannot hold this dataset: it is
     // a file, or a directory with other content that is not a harvest dataset.

@@ -64,6 +64,12 @@ struct not_modified {
 
 using outcome = std::variant<fetched, not_modified, target_failure>;
 
+// Data a run produced beside the records (PyPI's dependency edges): `name`.jsonl's new lines.
+struct source_table {
+    std::string name;
+    std::string lines; // JSONL
+};
+
 // A service base URL as configured, without trailing slashes (paths are appended to it).
 inline std::string without_trailing_slash(std::string url) {
     while (!url.empty() && url.back() == '/') url.pop_back();
@@ -89,6 +95,8 @@ public:
     virtual boost::asio::awaitable<outcome> fetch(const target& t) = 0;
     // What chose the targets, for the manifest and the state (URL credentials redacted).
     virtual void write_selection(exporting::json_writer& w) const = 0;
+    // The tables the fetches so far produced, taken (none for most sources).
+    virtual std::vector<source_table> tables() { return {}; }
 };
 
 } // namespace harvest::sources

@@ -1,10 +1,12 @@
 #include <harvest/sources/pypi/pypi_source.hpp>
 
+#include <harvest/ascii.hpp>
 #include <harvest/http/redact.hpp>
 #include <harvest/sources/pypi/pypi_name.hpp>
 #include <harvest/sources/pypi/pypi_parsers.hpp>
 
 #include <charconv>
+#include <set>
 #include <stdexcept>
 
 namespace harvest::sources {
@@ -19,11 +21,14 @@ bool is_valid_version(std::string_view v) {
     return true;
 }
 
-// "name" or "name==version" (an id parse_id made): the project and, for one release, its version.
+// "name", "name[extra,...]" or "name==version" (an id parse_id made): the project and, for one
+// release, its version.
 std::pair<std::string_view, std::optional<std::string_view>> split_target_id(std::string_view id) {
     const auto eq = id.find("==");
-    if (eq == std::string_view::npos) return {id, std::nullopt};
-    return {id.substr(0, eq), id.substr(eq + 2)};
+    auto name = id.substr(0, eq);
+    name = name.substr(0, name.find('['));
+    if (eq == std::string_view::npos) return {name, std::nullopt};
+    return {name, id.substr(eq + 2)};
 }
 
 // `malformed`: the body was received and could not be used on any attempt.
@@ -50,6 +55,7 @@ std::map<std::string, http::rate_limit, std::less<>> pypi_default_rates() { retu
 pypi_source::pypi_source(http::client& client, pypi_options options, const logger& log)
     : client_(client), options_(std::move(options)), log_(log) {
     options_.base_url = without_trailing_slash(options_.base_url);
+    if (options_.follow_deps && options_.environment) closure_.emplace(*options_.environment);
 }
 
 target pypi_source::parse_id(std::string_view line) const {
@@ -60,10 +66,30 @@ target pypi_source::parse_id(std::string_view line) const {
         if (!is_valid_version(version))
             throw std::invalid_argument("'" + std::string(line) + "' has no valid version after '==' (expected name==1.2.3)");
     }
+    // name[extra,...]: the extras whose requirements --follow-deps follows too.
+    std::set<std::string> extras;
+    if (const auto open = name.find('['); open != std::string_view::npos) {
+        const auto close = name.find(']', open);
+        if (close != name.size() - 1) throw std::invalid_argument("'" + std::string(line) + "' has no closing ']' after its extras (expected name[extra,...])");
+        for (auto rest = name.substr(open + 1, close - open - 1); !rest.empty();) {
+            const auto comma = rest.find(',');
+            const auto extra = ascii_trim(rest.substr(0, comma));
+            if (!is_valid_project_name(extra)) throw std::invalid_argument("'" + std::string(line) + "' names an extra that is not one: '" + std::string(extra) + "'");
+            extras.insert(normalize_project_name(extra));
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+        name = name.substr(0, open);
+    }
     if (!is_valid_project_name(name))
         throw std::invalid_argument("'" + std::string(line) +
-                                    "' is not a PyPI project name (expected letters, digits and . _ - inside, optionally ==version)");
+                                    "' is not a PyPI project name (expected letters, digits and . _ - inside, optionally [extras] and ==version)");
     target t{normalize_project_name(name), std::nullopt, false, {}};
+    if (!extras.empty()) {
+        t.id += '[';
+        for (const auto& e : extras) t.id += (t.id.back() == '[' ? "" : ",") + e;
+        t.id += ']';
+    }
     if (!version.empty()) t.id += "==" + std::string(version);
     return t;
 }
@@ -71,6 +97,17 @@ target pypi_source::parse_id(std::string_view line) const {
 void pypi_source::write_selection(exporting::json_writer& w) const {
     w.key("base_url").value(http::redact_url(options_.base_url)).key("follow_deps").value(options_.follow_deps)
         .key("with_description").value(options_.with_description);
+    if (options_.follow_deps) {
+        if (options_.environment) w.key("python_version").value(options_.python_version).key("platform").value(options_.platform);
+        else w.key("all_markers").value(true);
+    }
+}
+
+std::vector<source_table> pypi_source::tables() {
+    if (!closure_) return {};
+    source_table edges{"edges", {}};
+    for (const auto& e : closure_->take_edges()) edges.lines += e.to_json() + "\n";
+    return {std::move(edges)};
 }
 
 asio::awaitable<std::optional<error>> pypi_source::list(std::vector<target>& out, bool& done) {
@@ -110,6 +147,12 @@ asio::awaitable<std::optional<error>> pypi_source::list(std::vector<target>& out
 }
 
 asio::awaitable<outcome> pypi_source::fetch(const target& t) {
+    auto result = co_await fetch_record(t);
+    if (const auto* failed = std::get_if<target_failure>(&result); failed && closure_) closure_->on_failure(t.id, failed->reason);
+    co_return result;
+}
+
+asio::awaitable<outcome> pypi_source::fetch_record(const target& t) {
     simdjson::ondemand::parser parser; // one per coroutine: targets are fetched concurrently
     const auto [project, version] = split_target_id(t.id);
     http::request req;
@@ -178,11 +221,13 @@ asio::awaitable<outcome> pypi_source::fetch(const target& t) {
         if (index.res.status != 200) co_return failure(t, simple.url, index, "PEP 691 project page answered HTTP " + std::to_string(index.res.status));
     }
     fetched out{normalize_project_name(record.name), {}, record.last_serial, {}, std::move(etag), std::move(stale), attempts};
-    if (options_.follow_deps) {
+    if (closure_) {
+        out.discovered = closure_->on_record(t.id, record);
+    } else if (options_.follow_deps) { // --all-markers: every requirement's project
         for (const auto& requirement : record.requires_dist)
             if (auto name = requirement_name(requirement)) out.discovered.push_back(normalize_project_name(*name));
     }
-    if (version) out.id = t.id;
+    if (version) out.id = normalize_project_name(project) + "==" + std::string(*version); // the release, whatever extras asked for it
     out.record = make_record(std::move(record));
     co_return out;
 }

@@ -5,6 +5,8 @@
 // With --follow-deps, every requirement's name becomes a target too.
 #include <harvest/http/client.hpp>
 #include <harvest/logger.hpp>
+#include <harvest/sources/pypi/dependency_closure.hpp>
+#include <harvest/sources/pypi/pep508.hpp>
 #include <harvest/sources/source.hpp>
 
 #include <simdjson.h>
@@ -18,6 +20,11 @@ struct pypi_options {
     std::string base_url = "https://pypi.org";
     bool with_description = false;
     bool follow_deps = false;
+    // --follow-deps for this environment (--python-version, --platform): markers evaluated,
+    // a version chosen per requirement, edges written. None (--all-markers): every
+    // requirement's project, markers not evaluated, no versions chosen.
+    std::optional<marker_environment> environment = environment_for("3.12", "linux");
+    std::string python_version = "3.12", platform = "linux"; // what `environment` was made from
     std::size_t index_body_limit = 512u << 20; // the full pypi.org index is tens of MB
 };
 
@@ -33,11 +40,15 @@ public:
     boost::asio::awaitable<std::optional<error>> list(std::vector<target>& out, bool& done) override;
     boost::asio::awaitable<outcome> fetch(const target& t) override;
     void write_selection(exporting::json_writer& w) const override;
+    std::vector<source_table> tables() override;
 
 private:
+    boost::asio::awaitable<outcome> fetch_record(const target& t);
+
     http::client& client_;
     pypi_options options_;
     const logger& log_;
+    std::optional<dependency_closure> closure_;
 };
 
 } // namespace harvest::sources

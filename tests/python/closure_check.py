@@ -1,0 +1,102 @@
+#!/usr/bin/python3
+"""Checks harvest's --follow-deps closure with an independent PEP 440/508 implementation
+(Debian's python3-packaging): against a fixture server this script starts (and stops by PID),
+serving the recorded PyPI bodies and stand-ins for the dependencies no body was recorded for,
+it harvests the closure of celery, pytest and poetry for Python 3.12 on Linux, then:
+
+- every chosen version satisfies the specifier of its edge (packaging.specifiers);
+- for every release whose requirements were followed, a requirement has an edge exactly when
+  packaging says its marker holds in that environment (no extra asked for);
+- celery's closure holds no backend extra and no Python 2 backport;
+- with celery[redis] the redis edge appears, marked with its extra.
+
+Usage: closure_check.py HARVEST_EXE FIXTURE_SERVER_EXE"""
+import json, os, subprocess, sys, tempfile
+
+from packaging.markers import default_environment
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging import __version__ as packaging_version
+from packaging.version import Version
+
+harvest, server_exe = sys.argv[1], sys.argv[2]
+environment = dict(default_environment(), python_version="3.12", python_full_version="3.12.0", implementation_name="cpython",
+                   implementation_version="3.12.0", platform_python_implementation="CPython", os_name="posix", sys_platform="linux",
+                   platform_system="Linux", platform_machine="x86_64", platform_release="", platform_version="")
+checks = 0
+
+
+def closure(base, directory, ids):
+    os.makedirs(directory)
+    out = os.path.join(directory, "closure.jsonl")
+    run = subprocess.run([harvest, "collect", "--source", "pypi", "--base-url", base, "--ids", "-", "--follow-deps", "--python-version", "3.12",
+                          "--platform", "linux", "--out", out, "--progress", "never"], input=ids, capture_output=True, text=True, timeout=120)
+    assert run.returncode in (0, 3), run.stderr  # 3: a chosen release of a recorded project the replay does not hold
+    data = os.path.join(directory, "closure")
+    records = {}
+    for name in sorted(os.listdir(data)):
+        if name.endswith(".jsonl"):
+            for line in open(os.path.join(data, name)):
+                r = json.loads(line)
+                records[r["id"]] = r["record"]
+    edges = [json.loads(line) for line in open(os.path.join(data, "edges", "edges.jsonl"))]
+    return records, edges
+
+
+server = subprocess.Popen([server_exe, "--port", "0", "--print-port", "--dependencies", "stand-ins"], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True)
+try:
+    base = f"http://127.0.0.1:{int(server.stdout.readline())}"
+    with tempfile.TemporaryDirectory() as tmp:
+        records, edges = closure(base, os.path.join(tmp, "a"), "celery\npytest\npoetry\n")
+        chosen = [e for e in edges if e["chosen_version"]]
+        assert len(chosen) >= 10, edges
+        for e in chosen:
+            assert Version(e["chosen_version"]) in SpecifierSet(e["specifier"], prereleases=True), e
+        print(f"ok {len(chosen)} chosen versions each satisfy their specifier (packaging {packaging_version})")
+        checks += 1
+
+        # Every followed release: an edge exactly for the requirements whose marker holds.
+        followed = {(e["from"], e["from_version"]) for e in edges}
+        for (project, version) in followed:
+            record = records.get(f"{project}=={version}") or records.get(project)
+            assert record and record["version"] == version, (project, version)
+            expected = set()
+            for text in record["requires_dist"]:
+                try:
+                    req = Requirement(text)
+                except InvalidRequirement:
+                    continue
+                if req.marker is None or req.marker.evaluate(dict(environment, extra="")):
+                    expected.add(canonicalize_name(req.name))
+            # (a requirement packaging refuses, e.g. "pytz (>dev)", is an edge with its problem: checked below)
+            got = {e["to"] for e in edges if (e["from"], e["from_version"]) == (project, version) and not e["problem"].startswith("specifier")}
+            assert got == expected, (project, version, sorted(got ^ expected))
+        print(f"ok {len(followed)} followed releases: an edge exactly where packaging's marker evaluation says so")
+        checks += 1
+
+        celery = {e["to"] for e in edges if e["from"] == "celery"}
+        assert celery == {"pytz", "billiard", "kombu", "vine"}, celery
+        assert not {"pyarango", "redis", "backports-lzma", "librabbitmq"} & {e["to"] for e in edges}
+        assert all(e["extra"] == "" for e in edges)
+        for e in edges:  # the problems: an invalid specifier is said, never fatal
+            if e["problem"].startswith("specifier"):
+                try:
+                    SpecifierSet(e["specifier"])
+                    raise AssertionError(f"packaging accepts {e['specifier']!r}: {e}")
+                except InvalidSpecifier:
+                    pass
+        print("ok celery for Python 3.12 on Linux: no backend extra, no Python 2 backport")
+        checks += 1
+
+        records, edges = closure(base, os.path.join(tmp, "b"), "celery[redis]\n")
+        redis = [e for e in edges if e["to"] == "redis"]
+        assert len(redis) == 1 and redis[0]["extra"] == "redis" and redis[0]["chosen_version"], redis
+        assert Version(redis[0]["chosen_version"]) in SpecifierSet(redis[0]["specifier"])
+        print("ok celery[redis]: the extra's requirement, marked with it")
+        checks += 1
+finally:
+    server.terminate()
+    server.wait(10)
+print(f"closure check: {checks} passed, 0 failed")
