@@ -288,6 +288,9 @@ TEST_CASE("collect --source pypi: name==version fetches one release and bad name
     auto bad = run_process(pypi_args(server.port(), dir.path / "bad.jsonl", {"--ids", "-"}), 30s, "requests\n../../etc\n");
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("line 2: '../../etc' is not a PyPI project name") != std::string::npos);
+    auto extras = run_process(pypi_args(server.port(), dir.path / "extras.jsonl", {"--ids", "-"}), 30s, "celery[redis\n");
+    CHECK(extras.exit_code == 2);
+    CHECK_MESSAGE(extras.err.find("line 1: 'celery[redis' has no closing ']' after its extras (expected name[extra,...])") != std::string::npos, extras.err);
 }
 
 
@@ -548,6 +551,8 @@ TEST_CASE("collect: a flag given a word where a number belongs says so, and so d
         {{"--batch-size", "1.5"}, "harvest: --batch-size: 1.5 is not a whole number (expected a whole number from 1 to 1000000)"},
         {{"--timeout", "x"}, "harvest: --timeout: 'x' is not a number (expected a number from 0.001 to 86400)"},
         {{"--rate", "abc"}, "harvest: --rate: 'abc' is not a number (expected a number > 0)"},
+        {{"--follow-deps", "--python-version", "3"}, "harvest: --python-version '3': expected a Python version as MAJOR.MINOR, e.g. 3.12"},
+        {{"--follow-deps", "--platform", "beos"}, "--platform"},
     };
     for (const auto& [flags, message] : cases) {
         std::vector<std::string> args{HARVEST_EXE, "collect", "--source", "pypi"};
