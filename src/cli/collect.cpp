@@ -80,7 +80,8 @@ int run_collect(const collect_config& config) {
             const auto& p = *result.plan;
             std::cerr << "harvest collect --dry-run: " << p.fetch + p.revalidate << " to fetch (" << p.revalidate << " revalidated), "
                       << p.skip_done + p.skip_failed + p.skip_unchanged << " skipped (" << p.skip_done << " already written, " << p.skip_failed
-                      << " failed permanently, " << p.skip_unchanged << " unchanged), " << p.excluded << " excluded; nothing was fetched\n";
+                      << " failed permanently, " << p.skip_unchanged << " unchanged), " << p.excluded << " excluded"
+                      << (p.other_shards ? ", " + std::to_string(p.other_shards) + " left to the other shards" : std::string()) << "; nothing was fetched\n";
             return exit_ok;
         }
         if (result.report_written)

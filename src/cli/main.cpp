@@ -56,6 +56,8 @@ struct collect_flags {
     double timeout_s = 0, retry_budget_s = 120, drain_timeout_s = 10, progress_interval_s = 10;
     std::size_t max_body_mb = 64;
     bool all_markers = false;
+    std::string shard;
+    std::optional<std::size_t> shards;
 };
 
 void add_collect(CLI::App& app, collect_flags& f) {
@@ -77,6 +79,9 @@ void add_collect(CLI::App& app, collect_flags& f) {
     c->add_flag("--retry-failed", cfg.retry_failed, "With --resume or --incremental: ask targets that failed permanently (404, malformed) again too");
     incremental->excludes(fresh);
     c->add_option("--source", cfg.source, source_help())->required()->check(CLI::IsMember(harvest::sources::source_names()));
+    c->add_option("--shard", f.shard, "K/N: harvest only shard K of N (by a stable hash of each id), as one of N processes; default: "
+                                      "from JOB_COMPLETION_INDEX (Kubernetes, with --shards) or SLURM_ARRAY_TASK_ID (Slurm)");
+    c->add_option("--shards", f.shards, "N, for a Kubernetes Indexed Job (its completions, which it does not export)")->check(CLI::Range(1, 100000));
     c->add_option("--exclude", f.exclude, "Targets never to fetch, in the --ids syntax ('-' for stdin), whether enumerated, given or discovered");
     c->add_option("--ids", f.ids, "Targets to fetch, one per line ('-' for stdin; # comments allowed): accessions, or PyPI names (name==version for one release); default: enumerate");
     c->add_option("--target", f.target, "Stop after N records written (default: everything enumerated)")->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40));
@@ -255,10 +260,34 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
     if (f.sparql_url) cfg.sources.glytoucan.sparql_url = *f.sparql_url;
     if (f.glycosmos_url) cfg.sources.glytoucan.glycosmos_url = *f.glycosmos_url;
     if (f.glygen_url) cfg.sources.glytoucan.glygen_url = *f.glygen_url;
+    try {
+        if (!f.shard.empty()) cfg.shard = harvest::pipeline::parse_shard(f.shard);
+        else if (auto from_env = harvest::pipeline::shard_from_environment([](const char* name) { return std::getenv(name); }, f.shards)) cfg.shard = *from_env;
+    } catch (const harvest::failure& e) {
+        std::cerr << "harvest: " << harvest::cli::describe(e.details()) << '\n';
+        return harvest::cli::exit_code_for(e.details());
+    }
     if (f.rate) cfg.http.rate = harvest::http::rate_limit{*f.rate, f.burst};
     else cfg.http.host_rates = source->default_rates();
     if (cfg.http.max_per_host == 0) cfg.http.host_connections = source->default_connections(); // --max-per-host overrides
     else cfg.http.remote_connections.reset();
+    if (cfg.shard.n > 1) {
+        // The fleet is as polite as one process: each shard takes 1/N of every default rate and cap.
+        std::string pace;
+        if (!f.rate) {
+            for (auto& [host, limit] : cfg.http.host_rates) {
+                limit.rate /= static_cast<double>(cfg.shard.n);
+                limit.burst = std::max(1.0, limit.burst / static_cast<double>(cfg.shard.n));
+                char buf[160];
+                std::snprintf(buf, sizeof buf, "%s%s at %.3g requests/s", pace.empty() ? "" : ", ", host.c_str(), limit.rate);
+                pace += buf;
+            }
+            for (auto& [host, cap] : cfg.http.host_connections) cap = std::max<std::size_t>(1, cap / cfg.shard.n);
+        }
+        std::cerr << "harvest: shard " << cfg.shard.k << " of " << cfg.shard.n << " (" << cfg.shard.origin << "): "
+                  << (f.rate ? "--rate as given, per shard" : pace.empty() ? "no default rates to divide" : pace + ", the polite rates divided by " + std::to_string(cfg.shard.n))
+                  << '\n';
+    }
     cfg.http.retry.budget = std::chrono::milliseconds(static_cast<std::int64_t>(f.retry_budget_s * 1000));
     if (f.timeout_s > 0) cfg.http.timeouts = harvest::http::phase_timeouts::uniform(std::chrono::milliseconds(static_cast<std::int64_t>(f.timeout_s * 1000)));
     cfg.http.body_limit = f.max_body_mb << 20;

@@ -8,11 +8,12 @@
 namespace harvest::exporting {
 namespace fs = std::filesystem;
 
-dataset_directory::dataset_directory(const std::string& out) : out_(out) {
+dataset_directory::dataset_directory(const std::string& out, const std::string& suffix) : out_(out) {
     const fs::path p(out);
-    file_name_ = p.filename().string();
+    const auto name = p.filename().string();
     const auto c = compression_for(out);
-    const auto stem = c ? file_name_.substr(0, file_name_.size() - extension(*c).size()) : file_name_;
+    const auto stem = (c ? name.substr(0, name.size() - extension(*c).size()) : name) + suffix;
+    file_name_ = stem + (c ? std::string(extension(*c)) : std::string());
     root_ = p.parent_path() / stem;
 }
 

@@ -42,6 +42,9 @@ std::string manifest::to_json() const {
             .key("unchanged").value(r.unchanged).key("failures").value(r.failures).end_object();
     w.end_array();
     w.key("records").value(records()).key("failures").value(failures).key("incomplete").value(incomplete).key("stale").value(stale);
+    if (shard)
+        w.key("shard").begin_object().key("k").value(static_cast<std::uint64_t>(shard->k)).key("n").value(static_cast<std::uint64_t>(shard->n))
+            .key("selection_sha256").value(shard->selection_sha256).end_object();
     w.end_object();
     return out + "\n";
 }
@@ -88,6 +91,8 @@ manifest read_manifest(const std::filesystem::path& path) {
     m.failures = number(doc, "failures");
     m.incomplete = number(doc, "incomplete");
     m.stale = number(doc, "stale");
+    if (simdjson::dom::element s; doc["shard"].get(s) == simdjson::SUCCESS)
+        m.shard = manifest_shard{static_cast<std::size_t>(number(s, "k")), static_cast<std::size_t>(number(s, "n")), text(s, "selection_sha256")};
     return m;
 }
 

@@ -99,7 +99,7 @@ public:
             excluded = read_ids(*config_.exclude_file, *source_, "exclude");
             exclude_sha256_ = ids_digest(excluded);
         }
-        if (config_.out != "-") dataset_.emplace(config_.out);
+        if (config_.out != "-") dataset_.emplace(config_.out, config_.shard.n > 1 ? config_.shard.suffix() : std::string());
         if (!config_.dry_run) {
             // Every path is checked before the first request: a typo is found now, not after the harvest.
             exporting::validate_output(config_.out, config_.shard_size, config_.splits);
@@ -121,7 +121,7 @@ public:
         }
         scheduler_.emplace(scheduler_options{config_.source, config_.target, config_.batch_size, state_.has_value(), mode_,
                                              descriptor_->discovers_targets(config_.sources), config_.dry_run ? 0 : source_->lookup_block(),
-                                             config_.retry_failed, config_.format == convert::output_format::chat},
+                                             config_.retry_failed, config_.format == convert::output_format::chat, config_.shard},
                            std::move(known_), utc_now);
         scheduler_->resume_from_state([this](const std::string& id) -> std::optional<sources::target> {
             try {
@@ -484,7 +484,8 @@ private:
         result.fatal = fatal_;
         using state::plan_kind;
         result.plan = run_plan{scheduler_->planned(plan_kind::fetch), scheduler_->planned(plan_kind::revalidate), scheduler_->planned(plan_kind::skip_done),
-                               scheduler_->planned(plan_kind::skip_failed), scheduler_->planned(plan_kind::skip_unchanged), scheduler_->excluded()};
+                               scheduler_->planned(plan_kind::skip_failed), scheduler_->planned(plan_kind::skip_unchanged), scheduler_->excluded(),
+                               scheduler_->other_shards()};
         return result;
     }
 
@@ -544,6 +545,7 @@ private:
             head.started_at = started_at_;
             head.finished_at = utc_now();
             head.finish_reason = result.finish_reason;
+            if (config_.shard.n > 1) head.shard = exporting::manifest_shard{config_.shard.k, config_.shard.n, exporting::sha256_hex(selection_)};
             for (const auto& table : source_->tables()) write_table(table);
             const auto manifest = dataset_manifest(*state_, std::move(head));
             exporting::write_file_atomically(dataset_->manifest(), manifest.to_json());

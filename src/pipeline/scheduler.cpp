@@ -41,12 +41,20 @@ void scheduler::resume_from_state(const std::function<std::optional<sources::tar
                                        (known.status == state::target_status::done && known.incomplete);
         if (options_.mode == state::run_mode::incremental && known.last_serial && waits_for_listing) continue;
         // An id the source no longer accepts stays in failures.jsonl if it failed.
-        if (auto t = parse(id)) queue_.push_back(std::move(*t));
+        if (auto t = parse(id)) enqueue(std::move(*t));
     }
 }
 
+void scheduler::enqueue(sources::target t) {
+    if (!options_.shard.owns(t.id)) {
+        ++other_shards_;
+        return;
+    }
+    queue_.push_back(std::move(t));
+}
+
 void scheduler::add_ids(std::vector<sources::target> ids) {
-    for (auto& t : ids) queue_.push_back(std::move(t));
+    for (auto& t : ids) enqueue(std::move(t));
     exhausted_ = true;
 }
 
@@ -57,7 +65,7 @@ void scheduler::exclude(const std::vector<sources::target>& ids) {
 void scheduler::listed(std::vector<sources::target> targets, bool done) {
     listing_ = false;
     exhausted_ = done;
-    for (auto& t : targets) queue_.push_back(std::move(t));
+    for (auto& t : targets) enqueue(std::move(t));
 }
 
 void scheduler::listing_failed() {
@@ -135,8 +143,12 @@ std::optional<batch> scheduler::complete(const sources::target& t, sources::outc
     if (auto* got = std::get_if<sources::fetched>(&outcome)) {
         for (auto& id : got->discovered) {
             if (claimed_.contains(id)) continue;
+            if (!options_.shard.owns(id)) { // another shard's: left to it, not pending here
+                ++other_shards_;
+                continue;
+            }
             if (options_.with_state) batch_.discovered.push_back(id);
-            queue_.push_back(sources::target{std::move(id), std::nullopt, false, {}});
+            enqueue(sources::target{std::move(id), std::nullopt, false, {}});
         }
         logged.attempts = got->attempts;
         logged.reason = got->incomplete;

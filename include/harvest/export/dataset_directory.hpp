@@ -13,8 +13,9 @@ namespace harvest::exporting {
 
 class dataset_directory {
 public:
-    // `out`: a validated --out path other than "-".
-    explicit dataset_directory(const std::string& out);
+    // `out`: a validated --out path other than "-"; `suffix` names one shard's dataset
+    // (--out DIR/NAME.jsonl with "-shard-2-of-4": DIR/NAME-shard-2-of-4/NAME-shard-2-of-4.jsonl).
+    explicit dataset_directory(const std::string& out, const std::string& suffix = {});
 
     const std::filesystem::path& root() const noexcept { return root_; }
     std::string data_path() const { return (root_ / file_name_).string(); } // what dataset_writer writes

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,12 @@ struct manifest_run {
     std::uint64_t records = 0, unchanged = 0, failures = 0;
 };
 
+// One shard of a harvest split over N processes: which, and what the whole set selected.
+struct manifest_shard {
+    std::size_t k = 0, n = 1;
+    std::string selection_sha256; // every shard of one set has the same
+};
+
 struct manifest {
     std::string version; // harvest's
     std::string command_line;
@@ -38,6 +45,7 @@ struct manifest {
     std::uint64_t failures = 0;
     std::uint64_t incomplete = 0; // records written without part of their data, or from a stale page (fetched again later)
     std::uint64_t stale = 0;      // of those, written from a stale page
+    std::optional<manifest_shard> shard;
 
     std::uint64_t records() const noexcept;
     std::map<std::string, std::uint64_t> split_records() const;

@@ -13,6 +13,7 @@
 #include <harvest/logger.hpp>
 #include <harvest/pipeline/committer.hpp>
 #include <harvest/pipeline/run_report.hpp>
+#include <harvest/pipeline/shard_assignment.hpp>
 #include <harvest/sources/registry.hpp>
 
 #include <chrono>
@@ -28,6 +29,7 @@ struct job_config {
     std::string source = "glytoucan";  // a registered source's name
     std::optional<std::string> ids_file; // "-": standard input
     std::optional<std::string> exclude_file; // ids never fetched, listed or given (the --ids syntax)
+    shard_assignment shard;              // --shard K/N: this process's share; its dataset is NAME-shard-K-of-N
     std::optional<std::size_t> target;   // records written
     std::size_t batch_size = 50;
     convert::output_format format = convert::output_format::raw;
@@ -75,6 +77,7 @@ struct run_plan {
     std::size_t skip_failed = 0;    // --resume: failed permanently (--retry-failed asks them)
     std::size_t skip_unchanged = 0; // --incremental: the index says unchanged
     std::size_t excluded = 0;       // --exclude
+    std::size_t other_shards = 0;   // --shard: left to the other shards
 };
 
 struct job_result {

@@ -4,6 +4,7 @@
 // accounting, targets discovered while harvesting, and the batches handed to the committer.
 // The engine asks next() for a step and reports each fetch with complete().
 #include <harvest/pipeline/batch.hpp>
+#include <harvest/pipeline/shard_assignment.hpp>
 #include <harvest/sources/source.hpp>
 #include <harvest/state/target_plan.hpp>
 
@@ -30,6 +31,7 @@ struct scheduler_options {
     std::size_t lookup_block = 0;       // the source looks up unlisted targets this many at a time (0: never)
     bool retry_failed = false;          // --retry-failed: --resume fetches permanent failures again
     bool needs_chat_pairs = false;      // --format chat: a record with no question-answer pair is "no content"
+    shard_assignment shard;             // --shard K/N: only the targets of shard K (however they arrive)
 };
 
 enum class step_kind {
@@ -89,6 +91,7 @@ public:
     // Targets next() decided on, by their plan (without state every one is `fetch`).
     std::size_t planned(state::plan_kind kind) const noexcept { return planned_[static_cast<std::size_t>(kind)]; }
     std::size_t excluded() const noexcept { return excluded_count_; }
+    std::size_t other_shards() const noexcept { return other_shards_; } // targets left to the other shards
     bool target_reached() const noexcept { return options_.target && accepted_ >= *options_.target; }
 
 private:
@@ -98,6 +101,7 @@ private:
     step lookup_step();
     // Returns the outcome's status: written, incomplete, unchanged or duplicate.
     std::string_view accept(const sources::target& t, sources::fetched got);
+    void enqueue(sources::target t); // unless another shard's
     std::optional<batch> take_if_full();
 
     scheduler_options options_;
@@ -112,6 +116,7 @@ private:
     std::unordered_set<std::string> looked_up_;   // targets handed to a look_up step
     std::unordered_set<std::string> excluded_;    // --exclude
     std::size_t excluded_count_ = 0;
+    std::size_t other_shards_ = 0;
     std::size_t in_progress_ = 0;
     std::size_t accepted_ = 0;
     std::size_t unchanged_ = 0;
