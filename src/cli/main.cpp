@@ -7,7 +7,12 @@
 #include <harvest/http/redact.hpp>
 #include <harvest/http/url.hpp>
 #include <harvest/sources/registry.hpp>
+#include <harvest/export/dataset_card.hpp>
+#include <harvest/export/dataset_directory.hpp>
+#include <harvest/export/dataset_writer.hpp>
+#include <harvest/export/jsonl_file.hpp>
 #include <harvest/export/latest_snapshot.hpp>
+#include <harvest/logger.hpp>
 #include <harvest/version.hpp>
 
 #include <CLI/CLI.hpp>
@@ -193,20 +198,44 @@ int finish_tune(tune_flags& f, const CLI::App& tune) {
 
 struct export_flags {
     std::string latest, manifest = "manifest.json", split;
+    std::vector<std::string> datasets;
 };
 
 void add_export(CLI::App& app, export_flags& f) {
     auto* e = app.add_subcommand("export", "Compact a dataset that several runs wrote into one snapshot");
-    e->add_option("--latest", f.latest, "Write every record once, as the latest run wrote it, to this .jsonl/.jsonl.gz/.jsonl.zst file ('-': stdout)")->required();
-    e->add_option("--manifest", f.manifest, "The dataset's manifest.json (written beside the output by harvest collect)")->capture_default_str()->check(CLI::ExistingFile);
+    e->add_option("--latest", f.latest, "Write every record once, as the latest run wrote it: DIR/NAME.jsonl[.gz|.zst] is the dataset directory DIR/NAME/ ('-': stdout)")->required();
+    e->add_option("--manifest", f.manifest, "The dataset's manifest.json (in the directory harvest collect wrote)")->capture_default_str()->check(CLI::ExistingFile);
+    e->add_option("--dataset", f.datasets, "A dataset directory, or a directory holding the N shard datasets of one --shard set (repeatable; instead of --manifest)");
     e->add_option("--split", f.split, "Only this split's files (datasets written with --split)");
 }
 
-int run_export(const export_flags& f) {
+int run_export(const export_flags& f, const std::string& command_line) {
+    namespace exporting = harvest::exporting;
     try {
-        const auto r = harvest::exporting::write_latest_snapshot(f.manifest, f.latest, f.split.empty() ? std::nullopt : std::optional(f.split));
-        std::cerr << "harvest export: " << r.records << " records from " << r.files << " files (" << r.superseded
-                  << " older versions left out) -> " << (f.latest == "-" ? "standard output" : f.latest) << '\n';
+        std::vector<std::filesystem::path> manifests{f.manifest};
+        if (!f.datasets.empty()) manifests = exporting::find_manifests({f.datasets.begin(), f.datasets.end()});
+        std::optional<exporting::dataset_directory> out;
+        if (f.latest != "-") {
+            exporting::validate_output(f.latest, std::nullopt, {}, "latest");
+            out.emplace(f.latest);
+            out->check();
+            std::filesystem::create_directories(out->root());
+        }
+        const auto started = harvest::utc_now();
+        auto r = exporting::write_latest_snapshot(manifests, out ? out->data_path() : "-", f.split.empty() ? std::nullopt : std::optional(f.split));
+        if (out) { // the snapshot is a dataset of its own: manifest and card beside its file
+            auto& m = r.snapshot;
+            m.command_line = command_line;
+            m.started_at = started;
+            m.finished_at = harvest::utc_now();
+            exporting::write_file_atomically(out->manifest(), m.to_json());
+            const auto* source = harvest::sources::find_source(m.source);
+            exporting::write_file_atomically(out->card(), exporting::dataset_card(m, out->root().filename().string(),
+                                                                                  source ? exporting::card_source{source->services, source->licence, source->licence_note}
+                                                                                         : exporting::card_source{m.source, "other", "Terms unknown to this harvest."}));
+        }
+        std::cerr << "harvest export: " << r.records << " records from " << r.files << " files of " << r.datasets << " dataset(s) (" << r.superseded
+                  << " older versions left out) -> " << (out ? out->root().string() + "/" : std::string("standard output")) << '\n';
         return harvest::cli::exit_ok;
     } catch (const harvest::failure& e) {
         std::cerr << "harvest: " << harvest::cli::describe(e.details()) << '\n';
@@ -349,7 +378,7 @@ int main(int argc, char** argv) {
         return harvest::cli::exit_usage;
     }
     if (app.got_subcommand("collect")) return finish_collect(collect, joined_command_line(argc, argv));
-    if (app.got_subcommand("export")) return run_export(export_options);
+    if (app.got_subcommand("export")) return run_export(export_options, joined_command_line(argc, argv));
     if (app.got_subcommand("tune")) return finish_tune(tune, *app.get_subcommand("tune"));
     return harvest::cli::exit_usage;
 }

@@ -10,7 +10,9 @@
 #include <simdjson.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -29,10 +31,10 @@ struct dataset_file {
 };
 
 // A split the dataset does not have is refused (an empty snapshot would look like a result).
-std::vector<dataset_file> files_of(const fs::path& manifest_path, const std::optional<std::string>& split) {
+std::vector<dataset_file> files_of(const fs::path& manifest_path, const manifest& m, const std::optional<std::string>& split) {
     std::vector<dataset_file> out;
     std::set<std::string> splits;
-    for (const auto& f : read_manifest(manifest_path).files) {
+    for (const auto& f : m.files) {
         if (!f.split.empty()) splits.insert(f.split);
         if (!split || f.split == *split) out.push_back({manifest_path.parent_path() / f.path, f.sha256});
     }
@@ -79,9 +81,56 @@ std::string id_of(simdjson::ondemand::parser& parser, std::string_view line, con
 
 } // namespace
 
-snapshot_result write_latest_snapshot(const fs::path& manifest, const std::string& out, const std::optional<std::string>& split) {
+std::vector<fs::path> find_manifests(const std::vector<fs::path>& datasets) {
+    std::vector<fs::path> out;
+    for (const auto& d : datasets) {
+        if (fs::is_regular_file(d / "manifest.json")) {
+            out.push_back(d / "manifest.json");
+            continue;
+        }
+        if (!fs::is_directory(d)) throw failure(errc::invalid_input, "dataset", d.string() + ": not a directory (expected a dataset directory, or one holding shards)");
+        std::vector<fs::path> found;
+        for (const auto& e : fs::directory_iterator(d))
+            if (e.is_directory() && fs::is_regular_file(e.path() / "manifest.json")) found.push_back(e.path() / "manifest.json");
+        if (found.empty()) throw failure(errc::invalid_input, "dataset", d.string() + ": holds no manifest.json, nor directories with one");
+        std::sort(found.begin(), found.end());
+        out.insert(out.end(), found.begin(), found.end());
+    }
+    return out;
+}
+
+void check_shard_set(const std::vector<fs::path>& paths, const std::vector<manifest>& manifests) {
+    auto bad = [](const std::string& why) { return failure(errc::invalid_input, "dataset", why); };
+    if (manifests.size() == 1 && !manifests[0].shard) return;
+    for (std::size_t i = 0; i < manifests.size(); ++i)
+        if (!manifests[i].shard)
+            throw bad(paths[i].parent_path().string() + ": not a shard (written without --shard); a snapshot of several datasets takes one shard set");
+    const auto& first = *manifests[0].shard;
+    std::map<std::size_t, fs::path> seen;
+    for (std::size_t i = 0; i < manifests.size(); ++i) {
+        const auto& s = *manifests[i].shard;
+        const auto dir = paths[i].parent_path().string();
+        if (s.n != first.n || s.selection_sha256 != first.selection_sha256 || manifests[i].source != manifests[0].source ||
+            manifests[i].format != manifests[0].format)
+            throw bad(dir + ": shard " + std::to_string(s.k) + " of " + std::to_string(s.n) + " of another harvest than " +
+                      paths[0].parent_path().string() + " (a different N, selection, source or format)");
+        if (auto [it, fresh] = seen.emplace(s.k, paths[i].parent_path()); !fresh)
+            throw bad("shard " + std::to_string(s.k) + " of " + std::to_string(s.n) + " twice: " + it->second.string() + " and " + dir);
+    }
+    std::string missing;
+    for (std::size_t k = 0; k < first.n; ++k)
+        if (!seen.contains(k)) missing += (missing.empty() ? "" : ", ") + std::to_string(k);
+    if (!missing.empty()) throw bad("the shard set of " + std::to_string(first.n) + " lacks shard(s) " + missing + " (each must be harvested before the export)");
+}
+
+snapshot_result write_latest_snapshot(const std::vector<fs::path>& manifest_paths, const std::string& out, const std::optional<std::string>& split) {
     validate_output(out, std::nullopt, {}, "latest");
-    const auto files = files_of(manifest, split);
+    std::vector<manifest> manifests;
+    for (const auto& p : manifest_paths) manifests.push_back(read_manifest(p));
+    check_shard_set(manifest_paths, manifests);
+    std::vector<dataset_file> files;
+    for (std::size_t i = 0; i < manifests.size(); ++i)
+        for (auto& f : files_of(manifest_paths[i], manifests[i], split)) files.push_back(std::move(f));
     simdjson::ondemand::parser parser;
     // Pass 1: the file holding each id's latest version (later files were written later).
     std::unordered_map<std::string, std::size_t> latest;
@@ -104,6 +153,19 @@ snapshot_result write_latest_snapshot(const fs::path& manifest, const std::strin
     writer.commit();
     result.superseded -= result.records;
     result.files = files.size();
+    result.datasets = manifests.size();
+    if (out != "-") {
+        auto& m = result.snapshot;
+        m.version = manifests[0].version;
+        m.source = manifests[0].source;
+        m.selection_json = manifests[0].selection_json;
+        m.format = manifests[0].format;
+        m.schema_version = manifests[0].schema_version;
+        m.finish_reason = "complete";
+        const auto summary = summarize_file(out);
+        m.files.push_back({fs::path(out).filename().string(), 0, split.value_or("all"), result.records, summary.bytes, summary.sha256});
+        for (const auto& input : manifests) m.failures += input.failures;
+    }
     return result;
 }
 

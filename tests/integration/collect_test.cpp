@@ -495,10 +495,12 @@ TEST_CASE("collect: when GlyGen fails, records are written unenriched and incomp
     const auto latest = dir.path / "latest.jsonl";
     auto exported = run_process({HARVEST_EXE, "export", "--manifest", (manifest_of(out)).string(), "--latest", latest.string()});
     REQUIRE_MESSAGE(exported.exit_code == 0, exported.err);
-    const auto ids = check_jsonl(read_text(latest)); // each glycan once
+    const auto ids = check_jsonl(read_text(data_file(latest))); // each glycan once
+    CHECK(manifest_files(manifest_of(latest)).size() == 1); // the snapshot is a dataset: its file, manifest and card
+    CHECK(fs::exists(dataset_dir(latest) / "README.md"));
     CHECK(ids.size() == 100);
     std::size_t enriched = 0;
-    for (const auto& line : lines_of(read_text(latest))) enriched += line.find("\"enriched\":true") != std::string::npos;
+    for (const auto& line : lines_of(read_text(data_file(latest)))) enriched += line.find("\"enriched\":true") != std::string::npos;
     CHECK(enriched == enriched_now);
     auto again = run_process(harvest_args(server.port(), out, {"--resume", "--progress", "never"}), 60s);
     CHECK(again.exit_code == 0);

@@ -136,7 +136,7 @@ TEST_CASE("durability: --incremental fetches exactly the projects whose serial w
     const auto snapshot = dir.path / "snapshot.jsonl.zst";
     auto exported = run_process({HARVEST_EXE, "export", "--manifest", manifest_of(out).string(), "--latest", snapshot.string()});
     REQUIRE_MESSAGE(exported.exit_code == 0, exported.err);
-    const auto snapshot_text = decompressed(snapshot);
+    const auto snapshot_text = decompressed(data_file(snapshot));
     CHECK(check_jsonl(snapshot_text).size() == total);
     std::size_t newest = 0;
     simdjson::dom::parser line_parser; // `parser` still holds the index

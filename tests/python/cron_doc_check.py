@@ -88,7 +88,7 @@ try:
         # 4. The snapshot: every record once.
         export_line = next(l for b in blocks("sh") for l in b.splitlines() if "harvest export" in l)
         run(export_line, root)
-        snapshot = root + "/srv/harvest/pypi-latest.jsonl.zst"
+        snapshot = root + "/srv/harvest/pypi-latest/pypi-latest.jsonl.zst"
         lines = subprocess.run([sys.executable, "-c", "import sys, zstandard; sys.stdout.buffer.write(zstandard.ZstdDecompressor()"
                                 ".stream_reader(open(sys.argv[1], 'rb')).read())", snapshot], capture_output=True, check=True).stdout.splitlines()
         ids = [json.loads(l)["id"] for l in lines]
