@@ -32,7 +32,7 @@ TEST_CASE("dataset card: data_files per split list every file of every run, coun
     CHECK(card.find("--header 'Authorization: ***'") != std::string::npos); // the manifest's redacted command, as it is
 }
 
-TEST_CASE("dataset card: one run without --split is the split train; raw declares no columns, so the library infers them") {
+TEST_CASE("dataset card: one run without --split is the split train, and raw declares no columns, so the library infers them") {
     auto m = two_runs();
     m.format = "raw";
     m.files = {{"g.jsonl", 1, "all", 5, 10, "x"}};
