@@ -215,10 +215,15 @@ int run_export(const export_flags& f, const std::string& command_line) {
         std::vector<std::filesystem::path> manifests{f.manifest};
         if (!f.datasets.empty()) manifests = exporting::find_manifests({f.datasets.begin(), f.datasets.end()});
         std::optional<exporting::dataset_directory> out;
+        std::optional<exporting::manifest> replaced; // the snapshot an earlier export left there
         if (f.latest != "-") {
             exporting::validate_output(f.latest, std::nullopt, {}, "latest");
             out.emplace(f.latest);
-            out->check();
+            if (std::filesystem::exists(out->private_dir()))
+                throw harvest::failure(harvest::errc::invalid_input, "latest", f.latest + ": " + out->root().string() +
+                                                                                  " is a harvest dataset, not a snapshot (choose another --latest)");
+            if (std::filesystem::exists(out->manifest())) replaced = exporting::read_manifest(out->manifest());
+            else out->check();
             std::filesystem::create_directories(out->root());
         }
         const auto started = harvest::utc_now();
@@ -233,6 +238,9 @@ int run_export(const export_flags& f, const std::string& command_line) {
             exporting::write_file_atomically(out->card(), exporting::dataset_card(m, out->root().filename().string(),
                                                                                   source ? exporting::card_source{source->services, source->licence, source->licence_note}
                                                                                          : exporting::card_source{m.source, "other", "Terms unknown to this harvest."}));
+            if (replaced) // the earlier snapshot's file, if it had another name (another compression)
+                for (const auto& old : replaced->files)
+                    if (old.path != m.files.front().path) std::filesystem::remove(out->root() / old.path);
         }
         std::cerr << "harvest export: " << r.records << " records from " << r.files << " files of " << r.datasets << " dataset(s) (" << r.superseded
                   << " older versions left out) -> " << (out ? out->root().string() + "/" : std::string("standard output")) << '\n';

@@ -496,11 +496,18 @@ TEST_CASE("collect: when GlyGen fails, records are written unenriched and incomp
     auto exported = run_process({HARVEST_EXE, "export", "--manifest", (manifest_of(out)).string(), "--latest", latest.string()});
     REQUIRE_MESSAGE(exported.exit_code == 0, exported.err);
     const auto ids = check_jsonl(read_text(data_file(latest))); // each glycan once
-    CHECK(manifest_files(manifest_of(latest)).size() == 1); // the snapshot is a dataset: its file, manifest and card
-    CHECK(fs::exists(dataset_dir(latest) / "README.md"));
-    CHECK(ids.size() == 100);
     std::size_t enriched = 0;
     for (const auto& line : lines_of(read_text(data_file(latest)))) enriched += line.find("\"enriched\":true") != std::string::npos;
+    CHECK(manifest_files(manifest_of(latest)).size() == 1); // the snapshot is a dataset: its file, manifest and card
+    CHECK(fs::exists(dataset_dir(latest) / "README.md"));
+    auto again_gz = run_process({HARVEST_EXE, "export", "--dataset", dataset_dir(out).string(), "--latest", (dir.path / "latest.jsonl.gz").string()});
+    CHECK_MESSAGE(again_gz.exit_code == 0, again_gz.err); // replaces the earlier snapshot, whose other file goes
+    CHECK(manifest_files(manifest_of(latest)) == std::map<std::string, std::string>{{"latest.jsonl.gz", sha256_hex(read_text(dataset_dir(latest) / "latest.jsonl.gz"))}});
+    CHECK_FALSE(fs::exists(data_file(latest)));
+    auto onto = run_process({HARVEST_EXE, "export", "--dataset", dataset_dir(out).string(), "--latest", out.string()});
+    CHECK(onto.exit_code == 2); // never into a harvest dataset
+    CHECK_MESSAGE(onto.err.find("is a harvest dataset, not a snapshot") != std::string::npos, onto.err);
+    CHECK(ids.size() == 100);
     CHECK(enriched == enriched_now);
     auto again = run_process(harvest_args(server.port(), out, {"--resume", "--progress", "never"}), 60s);
     CHECK(again.exit_code == 0);
