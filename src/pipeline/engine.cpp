@@ -527,6 +527,11 @@ private:
             return result;
         }
         const auto completed = output_->commit();
+        if (!state_)
+            for (const auto& table : source_->tables())
+                if (!table.lines.empty())
+                    log_.warn("the " + table.name + " table is written only into a dataset directory (--out DIR/NAME.jsonl); standard output takes the records alone",
+                              {{"table", table.name}});
         r.records = output_->records();
         r.bytes_written = output_->bytes();
         if (state_) {
