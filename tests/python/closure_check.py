@@ -8,7 +8,8 @@ it harvests the closure of celery, pytest and poetry for Python 3.12 on Linux, t
 - for every release whose requirements were followed, a requirement has an edge exactly when
   packaging says its marker holds in that environment (no extra asked for);
 - celery's closure holds no backend extra and no Python 2 backport;
-- with celery[redis] the redis edge appears, marked with its extra.
+- with celery[redis] the redis edge appears, marked with its extra;
+- with --out - the records go to stdout and a warning says the edges need a dataset directory.
 
 Usage: closure_check.py HARVEST_EXE FIXTURE_SERVER_EXE"""
 import json, os, subprocess, sys, tempfile
@@ -95,6 +96,13 @@ try:
         assert len(redis) == 1 and redis[0]["extra"] == "redis" and redis[0]["chosen_version"], redis
         assert Version(redis[0]["chosen_version"]) in SpecifierSet(redis[0]["specifier"])
         print("ok celery[redis]: the extra's requirement, marked with it")
+        checks += 1
+
+        piped = subprocess.run([harvest, "collect", "--source", "pypi", "--base-url", base, "--ids", "-", "--follow-deps", "--out", "-",
+                                "--progress", "never"], input="celery\n", capture_output=True, text=True, timeout=120)
+        assert piped.returncode == 0 and len(piped.stdout.splitlines()) >= 4, piped.stderr
+        assert "the edges table is written only into a dataset directory" in piped.stderr, piped.stderr
+        print("ok --out -: the records on stdout, and a warning that the edges need a dataset directory")
         checks += 1
 finally:
     server.terminate()
