@@ -82,10 +82,16 @@ std::string dataset_card(const manifest& m, std::string_view name, const card_so
                                    "`chosen_version`, `problem`).\n\n"
                                  : ".\n\n");
     out += "## Sources and terms\n\n" + std::string(source.licence_note) + "\n\n";
-    out += "## How it was made\n\nharvest " + m.version + ", " + std::to_string(m.runs.size()) + " run(s), the last from " + m.started_at + " to " +
-           m.finished_at + " (" + m.finish_reason + "); " + std::to_string(m.failures) +
-           " target(s) could not be harvested (listed in `.harvest/failures.jsonl`). The last run's command (credentials redacted):\n\n```\n" +
-           m.command_line + "\n```\n\n`manifest.json` lists every file with its record count, size and SHA-256, and every run.\n";
+    if (m.runs.empty()) // a snapshot: harvest export --latest
+        out += "## How it was made\n\nA snapshot by harvest " + m.version + " (`harvest export --latest`), from " + m.started_at + " to " +
+               m.finished_at + ": each record once, as the latest run of the dataset(s) it was made from wrote it; " +
+               std::to_string(m.failures) + " target(s) of those could not be harvested. The command (credentials redacted):\n\n```\n" +
+               m.command_line + "\n```\n\n`manifest.json` lists the file with its record count, size and SHA-256.\n";
+    else
+        out += "## How it was made\n\nharvest " + m.version + ", " + std::to_string(m.runs.size()) + " run(s), the last from " + m.started_at +
+               " to " + m.finished_at + " (" + m.finish_reason + "); " + std::to_string(m.failures) +
+               " target(s) could not be harvested (listed in `.harvest/failures.jsonl`). The last run's command (credentials redacted):\n\n```\n" +
+               m.command_line + "\n```\n\n`manifest.json` lists every file with its record count, size and SHA-256, and every run.\n";
     return out;
 }
 

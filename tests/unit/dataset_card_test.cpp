@@ -42,3 +42,16 @@ TEST_CASE("dataset card: one run without --split is the split train, and raw dec
     CHECK(card.find("features:") == std::string::npos);
     CHECK(card.find("more than once") == std::string::npos);
 }
+
+TEST_CASE("dataset card: a snapshot (no runs of its own) says it is one, with the export's command") {
+    manifest m;
+    m.version = "0.1.0";
+    m.source = "pypi";
+    m.format = "raw";
+    m.command_line = "harvest export --dataset out/p --latest out/p-latest.jsonl";
+    m.files = {{"p-latest.jsonl", 0, "all", 9, 100, "x"}};
+    const auto card = dataset_card(m, "p-latest", {"pypi.org", "other", "terms"});
+    CHECK(card.find("A snapshot by harvest 0.1.0 (`harvest export --latest`)") != std::string::npos);
+    CHECK(card.find("harvest export --dataset out/p --latest out/p-latest.jsonl") != std::string::npos);
+    CHECK(card.find("run(s)") == std::string::npos);
+}
