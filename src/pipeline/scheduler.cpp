@@ -37,9 +37,10 @@ void scheduler::resume_from_state(const std::function<std::optional<sources::tar
         // A target the index tracks waits for the listing, which brings its serial: a permanent
         // failure is asked again only if it changed, a record written from a stale page only
         // with the serial to check the next page against.
-        const bool waits_for_listing = (known.status == state::target_status::failed && known.permanent && !options_.retry_failed) ||
-                                       (known.status == state::target_status::done && known.incomplete);
-        if (options_.mode == state::run_mode::incremental && known.last_serial && waits_for_listing) continue;
+        const bool failed_for_good = options_.mode == state::run_mode::incremental && known.status == state::target_status::failed &&
+                                     known.permanent && !options_.retry_failed;
+        const bool written_stale = known.status == state::target_status::done && known.incomplete; // --resume too: never taken as fresh
+        if (known.last_serial && (failed_for_good || written_stale)) continue;
         // An id the source no longer accepts stays in failures.jsonl if it failed.
         if (auto t = parse(id)) enqueue(std::move(*t));
     }

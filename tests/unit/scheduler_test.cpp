@@ -377,3 +377,22 @@ TEST_CASE("scheduler: --incremental leaves 1,000 dead names alone while the inde
     retry.listed({}, true);
     CHECK(drain(retry, [](const sources::target& t) { return failed(t.id); }).size() == 1000);
 }
+
+TEST_CASE("scheduler: a record written from a stale page waits for the listing, so it is fetched with the index's serial to check the page against") {
+    std::unordered_map<std::string, target_state> known;
+    target_state stale;
+    stale.status = target_status::done;
+    stale.incomplete = true; // kept from a stale page
+    stale.last_serial = 100; // the page's own serial
+    known["requests"] = stale;
+    for (const auto mode : {state::run_mode::incremental, state::run_mode::resume}) {
+        CAPTURE(static_cast<int>(mode));
+        auto s = make({.source = "pypi", .with_state = true, .mode = mode}, known);
+        s.resume_from_state([](const std::string& id) { return std::optional(target(id)); });
+        CHECK(s.queued() == 0); // not from the state, without a serial
+        s.listed({target("requests", 105, true)}, true);
+        const auto st = s.next();
+        REQUIRE(st.kind == step_kind::fetch);
+        CHECK(st.target.revision == 105u); // the index's: a page older than it is stale again
+    }
+}
