@@ -21,7 +21,7 @@ std::string outcome_lines(const std::vector<target_outcome>& outcomes, const std
     return out;
 }
 
-// A log, not part of the durability protocol: appended after the commit, never fsynced.
+// A log or a table, not part of the durability protocol: appended after the commit, never fsynced.
 void append_to(const std::filesystem::path& path, const std::string& text) {
     std::ofstream log(path, std::ios::app | std::ios::binary);
     log << text;
@@ -70,6 +70,12 @@ std::optional<error> committer::commit(batch b) {
             target_.state->record_complete(target_.run, out.seal_full());
             step(commit_step::sealed);
             if (!target_.targets_log.empty() && !b.outcomes.empty()) append_to(target_.targets_log, outcome_lines(b.outcomes, line_bytes, target_.run));
+            for (const auto& table : b.tables) {
+                if (table.lines.empty() || !target_.table_path) continue;
+                const auto path = target_.table_path(table.name);
+                std::filesystem::create_directories(path.parent_path());
+                append_to(path, table.lines);
+            }
         }
     } catch (const std::exception& e) {
         failed_ = error{make_error_code(errc::write_failed), e.what(), false, {}};

@@ -115,13 +115,15 @@ public:
             }
             output_.emplace(dataset_ ? dataset_->data_path() : config_.out, config_.shard_size, config_.splits);
             committer_.emplace(committer_target{*output_, state_ ? &*state_ : nullptr, run_id_, config_.source, config_.format,
-                                                  dataset_ ? dataset_->targets_log() : fs::path()}, hooks_.commit);
+                                                  dataset_ ? dataset_->targets_log() : fs::path(),
+                                                  [this](const std::string& name) { return dataset_->table(name); }}, hooks_.commit);
         } else {
             read_state_for_plan();
         }
         scheduler_.emplace(scheduler_options{config_.source, config_.target, config_.batch_size, state_.has_value(), mode_,
                                              descriptor_->discovers_targets(config_.sources), config_.dry_run ? 0 : source_->lookup_block(),
-                                             config_.retry_failed, config_.format == convert::output_format::chat, config_.shard},
+                                             config_.retry_failed, config_.format == convert::output_format::chat, config_.shard,
+                                             source_->needs_every_record()},
                            std::move(known_), utc_now);
         scheduler_->resume_from_state([this](const std::string& id) -> std::optional<sources::target> {
             try {
@@ -265,26 +267,19 @@ private:
                                                       "/: move the old files away, or use --fresh to delete them and start over");
     }
 
-    // A table's lines of this run after those of earlier runs, each line once.
-    void write_table(const sources::source_table& table) const {
-        const auto path = dataset_->table(table.name);
+    // The committer appends a table's lines batch by batch (runs and resumed runs may decide a
+    // line again, a crash may cut the last): at the end each complete line is kept once.
+    void compact_table(const std::string& name) const {
+        const auto path = dataset_->table(name);
+        std::stringstream before;
+        before << std::ifstream(path).rdbuf();
+        const auto lines = before.str();
         std::string text;
-        std::set<std::string, std::less<>> seen;
-        auto add = [&](std::string_view lines) {
-            for (std::size_t at = 0; at < lines.size();) {
-                const auto end = lines.find('\n', at);
-                const auto line = lines.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
-                if (!line.empty() && seen.emplace(line).second) (text += line) += '\n';
-                at = end == std::string_view::npos ? lines.size() : end + 1;
-            }
-        };
-        if (std::ifstream in(path); in) {
-            std::stringstream before;
-            before << in.rdbuf();
-            add(before.str());
+        std::set<std::string_view> seen;
+        for (std::size_t at = 0, end; (end = lines.find('\n', at)) != std::string::npos; at = end + 1) {
+            const auto line = std::string_view(lines).substr(at, end - at);
+            if (!line.empty() && seen.insert(line).second) (text += line) += '\n';
         }
-        add(table.lines);
-        fs::create_directories(path.parent_path());
         exporting::write_file_atomically(path, text);
     }
 
@@ -399,8 +394,15 @@ private:
             const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
             auto full = scheduler_->complete(t, std::move(outcome), took);
             wake_.try_send(error_code{});
-            if (full) co_await submit(std::move(*full));
+            if (full) co_await submit(with_tables(std::move(*full)));
         }
+    }
+
+    // The source's table lines so far go with the batch, to be appended after its commit (a
+    // dataset only: with standard output they stay with the source, and the end says so).
+    batch with_tables(batch b) {
+        if (dataset_) b.tables = source_->tables();
+        return b;
     }
 
     // Hands a batch to the committer's thread; waits while its queue is full (back-pressure).
@@ -438,7 +440,7 @@ private:
         if (dispatch_error) std::rethrow_exception(dispatch_error);
         for (auto& e : worker_errors)
             if (e) std::rethrow_exception(e);
-        if (!commit_failed_) co_await submit(scheduler_->take_batch());
+        if (!commit_failed_) co_await submit(with_tables(scheduler_->take_batch()));
     }
 
     asio::awaitable<void> progress_loop() {
@@ -551,7 +553,7 @@ private:
             head.finished_at = utc_now();
             head.finish_reason = result.finish_reason;
             if (config_.shard.n > 1) head.shard = exporting::manifest_shard{config_.shard.k, config_.shard.n, exporting::sha256_hex(selection_)};
-            for (const auto& table : source_->tables()) write_table(table);
+            for (const auto& table : dataset_->tables()) compact_table(table);
             const auto manifest = dataset_manifest(*state_, std::move(head));
             exporting::write_file_atomically(dataset_->manifest(), manifest.to_json());
             exporting::write_file_atomically(dataset_->card(), exporting::dataset_card(manifest, dataset_->root().filename().string(),

@@ -107,7 +107,12 @@ step scheduler::next() {
             ++excluded_count_;
             continue;
         }
-        const auto plan = options_.with_state ? state::plan_target(known(t.id), t.revision, options_.mode, options_.retry_failed) : state::target_plan{};
+        auto plan = options_.with_state ? state::plan_target(known(t.id), t.revision, options_.mode, options_.retry_failed) : state::target_plan{};
+        using state::plan_kind;
+        if (options_.needs_every_record &&
+            (plan.kind == plan_kind::skip_done || plan.kind == plan_kind::skip_unchanged || plan.kind == plan_kind::revalidate ||
+             plan.kind == plan_kind::skip_failed))
+            plan = state::target_plan{plan_kind::fetch, {}};
         ++planned_[static_cast<std::size_t>(plan.kind)];
         if (plan.kind == state::plan_kind::skip_unchanged) ++unchanged_;
         if (plan.kind != state::plan_kind::fetch && plan.kind != state::plan_kind::revalidate) continue;

@@ -94,7 +94,7 @@ struct new_dataset {
     exporting::dataset_writer out;
 
     explicit new_dataset(std::optional<std::size_t> shard_size = std::nullopt) : out(d.out.string(), shard_size, {}) {}
-    committer_target target(convert::output_format f = convert::output_format::raw) { return {out, &state, run, "glytoucan", f, {}}; }
+    committer_target target(convert::output_format f = convert::output_format::raw) { return {out, &state, run, "glytoucan", f, {}, {}}; }
 };
 
 struct simulated_crash : std::runtime_error {
@@ -128,17 +128,20 @@ TEST_CASE("committer: each batch's lines, target states and shard progress are c
     CHECK(c.busy().count() > 0);
 }
 
-TEST_CASE("committer: each committed batch appends one per-target line with its line's size, and a failed batch none") {
+TEST_CASE("committer: each committed batch appends one per-target line with its line's size and the source's table lines, and a failed batch none") {
     new_dataset ds;
     auto target = ds.target();
     target.targets_log = ds.d.dir / "targets.jsonl";
+    target.table_path = [&](const std::string& name) { return ds.d.dir / name / (name + ".jsonl"); };
     bool fail = false;
     committer c(target, {[&](commit_step st) {
                     if (fail && st == commit_step::committed) throw std::runtime_error("disk full");
                 }});
     auto b = records({"G00001AA"});
     b.outcomes = {{"G00001AA", "written", "", 2, 35, 0}, {"G00002AA", "failed", "not found (HTTP 404)", 1, 12, std::nullopt}};
+    b.tables = {{"edges", "{\"from\":\"a\"}\n"}};
     REQUIRE_FALSE(c.commit(std::move(b)));
+    CHECK(test::read_text(ds.d.dir / "edges" / "edges.jsonl") == "{\"from\":\"a\"}\n"); // a source's table, after the commit too
     std::string line;
     convert::convert_record(records({"G00001AA"}).records[0], convert::output_format::raw, line);
     const auto log = test::read_text(target.targets_log);
@@ -148,8 +151,10 @@ TEST_CASE("committer: each committed batch appends one per-target line with its 
     fail = true;
     auto later = records({"G00003AA"});
     later.outcomes = {{"G00003AA", "written", "", 1, 5, 0}};
+    later.tables = {{"edges", "{\"from\":\"b\"}\n"}};
     CHECK(c.commit(std::move(later)));
     CHECK(test::read_text(target.targets_log) == log); // not committed: not logged
+    CHECK(test::read_text(ds.d.dir / "edges" / "edges.jsonl") == "{\"from\":\"a\"}\n");
 }
 
 TEST_CASE("committer: a crash at any step of any batch, repaired at start-up and resumed, leaves every record exactly once") {
@@ -166,7 +171,7 @@ TEST_CASE("committer: a crash at any step of any batch, repaired at start-up and
                 const auto run = s.begin_run("glytoucan", "full", "{}", "test", "t0");
                 exporting::dataset_writer out(d.out.string(), 3, {});
                 int batch_no = 0;
-                committer c({out, &s, run, "glytoucan", convert::output_format::raw, {}}, {[&](commit_step st) {
+                committer c({out, &s, run, "glytoucan", convert::output_format::raw, {}, {}}, {[&](commit_step st) {
                                 if (batch_no == crash_batch && st == crash_step) {
                                     copy_dir(d.dir, snapshot.path); // the disk as a kill -9 would leave it
                                     throw simulated_crash();
@@ -195,7 +200,7 @@ TEST_CASE("committer: a crash at any step of any batch, repaired at start-up and
             // --resume: the rest, then every record exactly once.
             const auto run = s.begin_run("glytoucan", "resume", "{}", "test", "t1");
             exporting::dataset_writer out(d.out.string(), 3, {});
-            committer c({out, &s, run, "glytoucan", convert::output_format::raw, {}});
+            committer c({out, &s, run, "glytoucan", convert::output_format::raw, {}, {}});
             std::vector<std::string> rest;
             for (const auto& id : all)
                 if (!done.contains(id)) rest.push_back(id);
@@ -263,7 +268,7 @@ TEST_CASE("committer: without a state (standard output) lines are written and fl
     const dataset d{tmp.path};
     exporting::dataset_writer out(d.out.string(), std::nullopt, {});
     std::vector<commit_step> steps;
-    committer c({out, nullptr, 0, "glytoucan", convert::output_format::raw, {}}, {[&](commit_step st) { steps.push_back(st); }});
+    committer c({out, nullptr, 0, "glytoucan", convert::output_format::raw, {}, {}}, {[&](commit_step st) { steps.push_back(st); }});
     CHECK_FALSE(c.commit(records(ids_from(1, 3))));
     CHECK(steps == std::vector{commit_step::written, commit_step::synced});
     out.commit();

@@ -72,3 +72,14 @@ TEST_CASE("dependency closure: extras only when asked (name[extra]), markers tha
     CHECK_FALSE(by_to.contains("hiredis")); // redis's own extra was not asked for
     CHECK_FALSE(by_to.contains("pyarango"));
 }
+
+TEST_CASE("dependency closure: a project that failed before a requirement named it gives that requirement's edge its problem at once") {
+    auto closure = linux312();
+    closure.on_failure("kombu", "not found (HTTP 404)"); // fetched first (a resumed run's pending target)
+    const auto next = sorted(closure.on_record("celery", celery));
+    CHECK(next == std::vector<std::string>{"vine"}); // kombu is not asked for again
+    std::map<std::string, dependency_edge> by_to;
+    for (auto& e : closure.take_edges()) by_to[e.to] = e;
+    CHECK(by_to.at("kombu").problem == "not found (HTTP 404)");
+    CHECK_FALSE(by_to.at("kombu").chosen_version);
+}

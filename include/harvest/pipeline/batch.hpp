@@ -2,6 +2,7 @@
 // What the scheduler hands the committer: records to convert and write, and the state changes
 // that become durable with them in one transaction.
 #include <harvest/convert/training_record.hpp>
+#include <harvest/sources/source.hpp>
 #include <harvest/state/state_store.hpp>
 
 #include <cstdint>
@@ -28,9 +29,10 @@ struct batch {
     std::vector<state::target_update> updates;        // changes without a line: failures, unchanged records
     std::vector<std::string> discovered;              // targets found while harvesting, pending in the state
     std::vector<target_outcome> outcomes;             // one per completed target (with a state only)
+    std::vector<sources::source_table> tables;        // lines the source decided since the last batch (PyPI's dependency edges)
 
     std::size_t size() const noexcept { return records.size() + updates.size(); }
-    bool empty() const noexcept { return records.empty() && updates.empty() && discovered.empty(); }
+    bool empty() const noexcept { return records.empty() && updates.empty() && discovered.empty() && tables.empty(); }
 };
 
 } // namespace harvest::pipeline

@@ -44,6 +44,7 @@ struct committer_target {
     std::string source;
     convert::output_format format = convert::output_format::raw;
     std::filesystem::path targets_log; // the per-target log each batch's outcomes are appended to, after its commit
+    std::function<std::filesystem::path(const std::string&)> table_path; // where a source table's lines are appended, after the commit
 };
 
 class committer {

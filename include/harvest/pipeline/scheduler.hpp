@@ -32,6 +32,9 @@ struct scheduler_options {
     bool retry_failed = false;          // --retry-failed: --resume fetches permanent failures again
     bool needs_chat_pairs = false;      // --format chat: a record with no question-answer pair is "no content"
     shard_assignment shard;             // --shard K/N: only the targets of shard K (however they arrive)
+    bool needs_every_record = false;    // the source decides from every record (a dependency closure): what the dataset
+                                        // has or failed for good is fetched again in full (no skip, no ETag), and written
+                                        // only if it changed
 };
 
 enum class step_kind {

@@ -97,6 +97,9 @@ public:
     virtual void write_selection(exporting::json_writer& w) const = 0;
     // The tables the fetches so far produced, taken (none for most sources).
     virtual std::vector<source_table> tables() { return {}; }
+    // Whether every target's record is needed even where the dataset has it (a dependency
+    // closure decides its edges from them): then a resumed or incremental run fetches it again.
+    virtual bool needs_every_record() const noexcept { return false; }
 };
 
 } // namespace harvest::sources

@@ -80,6 +80,7 @@ std::vector<std::string> dependency_closure::on_record(const std::string& id, co
 void dependency_closure::on_failure(const std::string& id, const std::string& reason) {
     const auto target = split_id(id);
     if (target.version) return; // a chosen release that could not be fetched: in failures.jsonl
+    failed_[target.project] = reason; // for requirements that name it later
     auto waiting = waiting_.find(target.project);
     if (waiting == waiting_.end()) return;
     for (auto& [edge, extras] : waiting->second) {
@@ -136,6 +137,9 @@ void dependency_closure::follow(const std::string& project, const std::string& v
         for (const auto& e : requirement->extras) wanted_extras.insert(normalize_project_name(e));
         if (versions_.contains(edge.to)) {
             choose(std::move(edge), wanted_extras, next);
+        } else if (auto failed = failed_.find(edge.to); failed != failed_.end()) {
+            edge.problem = failed->second;
+            decide(std::move(edge));
         } else {
             const auto to = edge.to;
             waiting_[to].emplace_back(std::move(edge), std::move(wanted_extras));

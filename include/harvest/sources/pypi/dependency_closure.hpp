@@ -57,6 +57,7 @@ private:
     std::map<std::string, std::string> latest_;                      // project -> the version its project record holds
     std::map<std::string, std::vector<std::string>> latest_requires_; // project -> that record's requirements
     std::set<std::string> asked_projects_;                            // fetched only to learn versions
+    std::map<std::string, std::string> failed_;                       // projects that could not be fetched, and why
     std::map<std::string, std::vector<std::pair<dependency_edge, std::set<std::string>>>> waiting_; // project -> edges (and their extras) before its versions are known
     std::map<release_key, std::set<std::string>> followed_;           // releases whose requirements were followed, with which extras
     std::map<release_key, std::vector<std::string>> requires_;        // ... and those requirements

@@ -41,6 +41,7 @@ public:
     boost::asio::awaitable<outcome> fetch(const target& t) override;
     void write_selection(exporting::json_writer& w) const override;
     std::vector<source_table> tables() override;
+    bool needs_every_record() const noexcept override { return closure_.has_value(); }
 
 private:
     boost::asio::awaitable<outcome> fetch_record(const target& t);
