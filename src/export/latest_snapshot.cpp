@@ -162,8 +162,7 @@ snapshot_result write_latest_snapshot(const std::vector<fs::path>& manifest_path
         m.format = manifests[0].format;
         m.schema_version = manifests[0].schema_version;
         m.finish_reason = "complete";
-        const auto summary = summarize_file(out);
-        m.files.push_back({fs::path(out).filename().string(), 0, split.value_or("all"), result.records, summary.bytes, summary.sha256});
+        m.files.push_back({fs::path(out).filename().string(), 0, split.value_or("all"), result.records, writer.bytes(), writer.sha256_hex()});
         for (const auto& input : manifests) m.failures += input.failures;
     }
     return result;
