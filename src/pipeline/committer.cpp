@@ -26,7 +26,7 @@ void append_to(const std::filesystem::path& path, const std::string& text) {
     std::ofstream log(path, std::ios::app | std::ios::binary);
     log << text;
     log.flush();
-    if (!log) throw std::runtime_error(path.string() + ": cannot append to the per-target log");
+    if (!log) throw std::runtime_error(path.string() + ": cannot append to it");
 }
 
 } // namespace
