@@ -309,18 +309,8 @@ int finish_collect(collect_flags& f, const std::string& command_line) {
     if (cfg.http.max_per_host == 0) cfg.http.host_connections = source->default_connections(); // --max-per-host overrides
     else cfg.http.remote_connections.reset();
     if (cfg.shard.n > 1) {
-        // The fleet is as polite as one process: each shard takes 1/N of every default rate and cap.
-        std::string pace;
-        if (!f.rate) {
-            for (auto& [host, limit] : cfg.http.host_rates) {
-                limit.rate /= static_cast<double>(cfg.shard.n);
-                limit.burst = std::max(1.0, limit.burst / static_cast<double>(cfg.shard.n));
-                char buf[160];
-                std::snprintf(buf, sizeof buf, "%s%s at %.3g requests/s", pace.empty() ? "" : ", ", host.c_str(), limit.rate);
-                pace += buf;
-            }
-            for (auto& [host, cap] : cfg.http.host_connections) cap = std::max<std::size_t>(1, cap / cfg.shard.n);
-        }
+        // The fleet is as polite as one process, unless --rate says what each shard may take.
+        const auto pace = f.rate ? std::string() : harvest::pipeline::share_politeness(cfg.shard.n, cfg.http.host_rates, cfg.http.host_connections);
         std::cerr << "harvest: shard " << cfg.shard.k << " of " << cfg.shard.n << " (" << cfg.shard.origin << "): "
                   << (f.rate ? "--rate as given, per shard" : pace.empty() ? "no default rates to divide" : pace + ", the polite rates divided by " + std::to_string(cfg.shard.n))
                   << '\n';

@@ -2,7 +2,9 @@
 
 #include <harvest/error.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cstdint>
 
 namespace harvest::pipeline {
@@ -19,6 +21,20 @@ std::optional<std::size_t> whole_number(std::string_view s) {
 failure bad(const std::string& setting, const std::string& why) { return failure(errc::invalid_input, setting, why); }
 
 } // namespace
+
+std::string share_politeness(std::size_t n, std::map<std::string, http::rate_limit, std::less<>>& rates,
+                             std::map<std::string, std::size_t, std::less<>>& connections) {
+    std::string pace;
+    for (auto& [host, limit] : rates) {
+        limit.rate /= static_cast<double>(n);
+        limit.burst = std::max(1.0, limit.burst / static_cast<double>(n));
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "%s%s at %.3g requests/s", pace.empty() ? "" : ", ", host.c_str(), limit.rate);
+        pace += buf;
+    }
+    for (auto& [host, cap] : connections) cap = std::max<std::size_t>(1, cap / n);
+    return pace;
+}
 
 std::size_t shard_of(std::string_view id, std::size_t n) noexcept {
     std::uint64_t h = 14695981039346656037ull;

@@ -50,3 +50,18 @@ TEST_CASE("shard assignment: --shard K/N, Kubernetes and Slurm environments, and
     CHECK_FALSE(shard_from_environment(env({}), std::nullopt));
     CHECK_THROWS_AS(shard_from_environment(env({}), 4), harvest::failure); // --shards 4, but which one?
 }
+
+TEST_CASE("shard assignment: each of N shards takes 1/N of every per-host rate and connection cap, never below one") {
+    std::map<std::string, harvest::http::rate_limit, std::less<>> rates{{"pypi.org", {3.0, 5.0}}, {"api.glygen.org", {5.0, 5.0}}};
+    std::map<std::string, std::size_t, std::less<>> caps{{"api.glygen.org", 8}, {"ts.glytoucan.org", 2}};
+    const auto pace = share_politeness(4, rates, caps);
+    CHECK(rates.at("pypi.org").rate == doctest::Approx(0.75));
+    CHECK(rates.at("pypi.org").burst == doctest::Approx(1.25));
+    CHECK(rates.at("api.glygen.org").burst == doctest::Approx(1.25));
+    CHECK(caps.at("api.glygen.org") == 2);
+    CHECK(caps.at("ts.glytoucan.org") == 1); // 2 / 4, but a shard needs a connection
+    CHECK(pace == "api.glygen.org at 1.25 requests/s, pypi.org at 0.75 requests/s");
+    std::map<std::string, harvest::http::rate_limit, std::less<>> one{{"pypi.org", {3.0, 2.0}}};
+    share_politeness(8, one, caps);
+    CHECK(one.at("pypi.org").burst == 1.0); // a burst below one token would never let a request through
+}

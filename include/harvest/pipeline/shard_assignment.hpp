@@ -2,8 +2,11 @@
 // One share of a harvest split over N processes (--shard K/N, a Kubernetes Indexed Job, a Slurm
 // job array), with no coordinator: a target belongs to shard K when a stable hash of its id
 // modulo N is K, the same on every machine and in every run. Pure.
+#include <harvest/http/client_options.hpp>
+
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +20,12 @@ struct shard_assignment {
     bool owns(std::string_view id) const noexcept;
     std::string suffix() const; // "-shard-2-of-4": the shard's dataset directory is NAME-shard-2-of-4
 };
+
+// The fleet is as polite as one process: each of `n` shards takes 1/n of every per-host rate
+// (burst too, at least 1) and connection cap (at least 1). Returns what each host gets, for the
+// start-up line: "pypi.org at 0.75 requests/s".
+std::string share_politeness(std::size_t n, std::map<std::string, http::rate_limit, std::less<>>& rates,
+                             std::map<std::string, std::size_t, std::less<>>& connections);
 
 // FNV-1a 64 (its published offset basis and prime) of `id`, modulo n.
 std::size_t shard_of(std::string_view id, std::size_t n) noexcept;
