@@ -1,5 +1,6 @@
 #include <harvest/export/dataset_card.hpp>
 
+#include <harvest/export/dataset_directory.hpp>
 #include <harvest/export/json_writer.hpp>
 
 #include <map>
@@ -56,7 +57,8 @@ std::string dataset_card(const manifest& m, std::string_view name, const card_so
         for (const auto* f : files) out += "    - " + yaml_string(f->path) + "\n";
     }
     for (const auto& table : tables)
-        out += "- config_name: " + yaml_string(table) + "\n  data_files:\n  - split: \"train\"\n    path:\n    - " + yaml_string(table + "/" + table + ".jsonl") + "\n";
+        out += "- config_name: " + yaml_string(table) + "\n  data_files:\n  - split: \"train\"\n    path:\n    - " +
+               yaml_string(dataset_directory::table_file(table)) + "\n";
     out += "dataset_info:\n";
     if (m.format != "raw") out += features_yaml(m.format);
     out += "  splits:\n";
@@ -77,7 +79,7 @@ std::string dataset_card(const manifest& m, std::string_view name, const card_so
            "\")  # the files listed above, per split\n\nimport glob, pandas\ndf = pandas.concat(pandas.read_json(f, lines=True) for f in "
            "sorted(glob.glob(\"path/to/" + std::string(name) + "/*.jsonl*\")))\n```\n\n";
     for (const auto& table : tables)
-        out += "The config `" + table + "` (`" + table + "/" + table + ".jsonl`) is data beside the records" +
+        out += "The config `" + table + "` (`" + dataset_directory::table_file(table) + "`) is data beside the records" +
                (table == "edges" ? ": the dependency edges of `--follow-deps` (`from`, `from_version`, `to`, `specifier`, `marker`, `extra`, "
                                    "`chosen_version`, `problem`).\n\n"
                                  : ".\n\n");

@@ -29,7 +29,8 @@ public:
     std::filesystem::path old_layout_state() const { return out_ + ".state.sqlite"; }
 
     // A table of data beside the records (PyPI's dependency edges): NAME/NAME.jsonl in the directory.
-    std::filesystem::path table(const std::string& name) const { return root_ / name / (name + ".jsonl"); }
+    std::filesystem::path table(const std::string& name) const { return root_ / table_file(name); }
+    static std::string table_file(const std::string& name) { return name + "/" + name + ".jsonl"; } // in the directory
     // The tables written so far, by name.
     std::vector<std::string> tables() const;
 
