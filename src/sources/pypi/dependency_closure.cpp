@@ -16,23 +16,15 @@ struct target_parts {
     std::optional<std::string> version;
 };
 
-// "name", "name[extra,...]" or "name==version", as pypi_source::parse_id writes them.
+// "name", "name[extra,...]" or "name==version", as pypi_source::parse_id writes them: a PEP 508
+// requirement whose specifier, if any, pins the version.
 target_parts split_id(std::string_view id) {
     target_parts p;
-    if (const auto eq = id.find("=="); eq != std::string_view::npos) {
-        p.version = std::string(id.substr(eq + 2));
-        id = id.substr(0, eq);
-    }
-    if (const auto open = id.find('['); open != std::string_view::npos) {
-        for (auto rest = id.substr(open + 1, id.find(']', open) - open - 1); !rest.empty();) {
-            const auto comma = rest.find(',');
-            if (auto extra = rest.substr(0, comma); !extra.empty()) p.extras.insert(normalize_project_name(extra));
-            if (comma == std::string_view::npos) break;
-            rest.remove_prefix(comma + 1);
-        }
-        id = id.substr(0, open);
-    }
-    p.project = normalize_project_name(id);
+    const auto requirement = parse_requirement(id);
+    if (!requirement) return {normalize_project_name(id), {}, std::nullopt};
+    p.project = normalize_project_name(requirement->name);
+    for (const auto& extra : requirement->extras) p.extras.insert(normalize_project_name(extra));
+    if (requirement->specifier.starts_with("==")) p.version = requirement->specifier.substr(2);
     return p;
 }
 
