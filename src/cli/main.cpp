@@ -236,7 +236,7 @@ int run_export(const export_flags& f, const std::string& command_line) {
             exporting::write_file_atomically(out->manifest(), m.to_json());
             const auto* source = harvest::sources::find_source(m.source);
             exporting::write_file_atomically(out->card(), exporting::dataset_card(m, out->root().filename().string(),
-                                                                                  source ? exporting::card_source{source->services, source->licence, source->licence_note}
+                                                                                  source ? source->card_terms()
                                                                                          : exporting::card_source{m.source, "other", "Terms unknown to this harvest."}));
             if (replaced) // the earlier snapshot's file, if it had another name (another compression)
                 for (const auto& old : replaced->files)

@@ -557,7 +557,7 @@ private:
             const auto manifest = dataset_manifest(*state_, std::move(head));
             exporting::write_file_atomically(dataset_->manifest(), manifest.to_json());
             exporting::write_file_atomically(dataset_->card(), exporting::dataset_card(manifest, dataset_->root().filename().string(),
-                                                                                        {descriptor_->services, descriptor_->licence, descriptor_->licence_note},
+                                                                                        descriptor_->card_terms(),
                                                                                         dataset_->tables()));
         }
         r.elapsed_seconds = elapsed_seconds();

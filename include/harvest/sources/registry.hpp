@@ -2,6 +2,7 @@
 // The sources harvest knows, each described once: its name, polite default rates, requests per
 // record, whether fetches discover more targets, and how to make it. The engine and the CLI
 // look sources up here and hold no branch on a source's name.
+#include <harvest/export/dataset_card.hpp>
 #include <harvest/http/client.hpp>
 #include <harvest/logger.hpp>
 #include <harvest/sources/glytoucan/glytoucan_source.hpp>
@@ -42,6 +43,9 @@ struct source_descriptor {
     // Points every service of the source at one host (a mirror, or harvest-fixture-server).
     void (*set_base_url)(source_settings&, const std::string& base);
     std::unique_ptr<source> (*make)(http::client&, const source_settings&, const logger&);
+
+    // What a dataset card says of the source and its terms.
+    exporting::card_source card_terms() const { return {services, licence, licence_note}; }
 };
 
 // Every registered source, in the order --help lists them.
